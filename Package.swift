@@ -4,6 +4,7 @@
 //
 //   waymark (WaymarkCLI)   subcommands only
 //   JourneyYAML            YAML front end with source locations   (Yams)
+//   JourneyRuntime         interpreter, customer state, effects   (pure)
 //   JourneyModel           definitions, expressions, validation   (pure: Foundation only)
 import PackageDescription
 
@@ -14,6 +15,7 @@ let package = Package(
         .executable(name: "waymark", targets: ["WaymarkCLI"]),
         .library(name: "JourneyModel", targets: ["JourneyModel"]),
         .library(name: "JourneyYAML", targets: ["JourneyYAML"]),
+        .library(name: "JourneyRuntime", targets: ["JourneyRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,6 +24,8 @@ let package = Package(
     targets: [
         // Pure core: the journey language. No I/O, no third-party dependencies.
         .target(name: "JourneyModel"),
+        // Pure core: the interpreter, customer state, effects. No clock reads, no I/O.
+        .target(name: "JourneyRuntime", dependencies: ["JourneyModel"]),
         // YAML front end: turns files into model values, keeping line:column for every node.
         .target(
             name: "JourneyYAML",
@@ -35,6 +39,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "JourneyModelTests", dependencies: ["JourneyModel"]),
+        .testTarget(name: "JourneyRuntimeTests", dependencies: ["JourneyRuntime"]),
         .testTarget(name: "JourneyYAMLTests", dependencies: ["JourneyYAML"]),
     ],
     swiftLanguageModes: [.v6]

@@ -3,7 +3,7 @@
 ///
 /// The validator collects all of them instead of stopping at the first, so an
 /// author fixes a file in one pass.
-public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConvertible {
     public enum Severity: String, Sendable, Hashable, Codable {
         case error, warning
     }
