@@ -1,7 +1,7 @@
 /// A five-field cron expression (`minute hour day-of-month month day-of-week`),
 /// read in the journey's time zone.
 public struct CronSchedule: Sendable, Hashable, Codable, CustomStringConvertible {
-    /// The text as written, for reports.
+    /// The text as written, for reports (runs of spaces and tabs become one space when parsed).
     public var source: String
     public var minutes: Set<Int>
     public var hours: Set<Int>
@@ -9,7 +9,8 @@ public struct CronSchedule: Sendable, Hashable, Codable, CustomStringConvertible
     public var months: Set<Int>
     /// 0 = Sunday … 6 = Saturday, as cron counts (7 is folded into 0 when parsed).
     public var daysOfWeek: Set<Int>
-    /// Whether the day-of-month field was `*` (cron matches either day field when both are restricted).
+    /// Whether the day-of-month field started with `*` (`*` or `*/n`): as in Vixie cron, a day
+    /// matches either day field only when neither field starts with `*`, and both otherwise.
     public var dayOfMonthIsWildcard: Bool
     public var dayOfWeekIsWildcard: Bool
 

@@ -1,0 +1,168 @@
+import Foundation
+
+/// Reading and writing instants as text, for event files, CSV rows and reports.
+///
+/// Hand-written rather than `ISO8601DateFormatter`/`DateFormatter`: the simulator
+/// parses a timestamp for every row of files with millions of rows, the formatters
+/// are slow and locale-sensitive, and none of them reads local times with this
+/// project's daylight-saving rules.
+public enum Timestamp {
+    /// Reads an instant. Accepted, with surrounding spaces ignored:
+    ///
+    /// - `2024-03-13T11:23:32Z`, `2024-03-13T19:23:32+08:00`, `…+0800`, `…+08`
+    /// - fractional seconds after `.` or `,`: `2024-03-13T11:23:32.250Z`
+    /// - a space instead of `T`: `2024-03-13 11:23:32` (`t` and `z` in lower case too)
+    /// - no seconds: `2024-03-13T11:23`, `2024-03-13 11:23Z`
+    /// - a bare date: `2024-03-13` (local midnight)
+    ///
+    /// Without an offset the time is a local time in `defaultZone`, resolved with the
+    /// `ZonedCalendar` rules (a time skipped by spring forward is the end of the gap,
+    /// a repeated time its first occurrence). Every field has a fixed number of
+    /// digits; impossible dates (`2023-02-29`, month 13), hour 24 and leap second 60
+    /// are rejected.
+    public static func parse(_ text: String, defaultZone: TimeZone) -> Date? {
+        var text = text
+        return text.withUTF8 { parse(bytes: $0, defaultZone: defaultZone) }
+    }
+
+    /// The instant in UTC to the whole second, rounding down: `2024-03-13T11:23:32Z`.
+    /// Reports and golden files compare these strings, so fractions are dropped
+    /// (floored, so an instant never prints as a second that has not yet begun).
+    public static func format(_ date: Date) -> String {
+        let seconds = ZonedCalendar.epochSeconds(date)
+        let days = ZonedCalendar.floorDiv(seconds, ZonedCalendar.secondsPerDay)
+        let secondOfDay = seconds - days * ZonedCalendar.secondsPerDay
+        let (year, month, day) = ZonedCalendar.civilFromDays(days)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        if year < 0 { bytes.append(UInt8(ascii: "-")) }
+        let yearDigits = Array(String(year.magnitude).utf8)
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: Swift.max(0, 4 - yearDigits.count)))
+        bytes.append(contentsOf: yearDigits)
+        func two(_ value: Int, after separator: Unicode.Scalar) {
+            bytes.append(UInt8(ascii: separator))
+            bytes.append(UInt8(ascii: "0") + UInt8(value / 10))
+            bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+        }
+        two(month, after: "-")
+        two(day, after: "-")
+        two(secondOfDay / 3600, after: "T")
+        two(secondOfDay % 3600 / 60, after: ":")
+        two(secondOfDay % 60, after: ":")
+        bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func parse(bytes: UnsafeBufferPointer<UInt8>, defaultZone: TimeZone) -> Date? {
+        var reader = ByteReader(bytes: bytes)
+        reader.trimSpaces()
+        guard let year = reader.digits(4), reader.take("-"),
+              let month = reader.digits(2), reader.take("-"),
+              let day = reader.digits(2),
+              (1...12).contains(month), day >= 1, day <= ZonedCalendar.daysInMonth(year: year, month: month)
+        else { return nil }
+        var hour = 0, minute = 0, second = 0
+        var fraction = 0.0
+        var offset: Int?
+        if !reader.atEnd {
+            guard reader.take("T") || reader.take("t") || reader.take(" "),
+                  let h = reader.digits(2), reader.take(":"), let m = reader.digits(2), h < 24, m < 60
+            else { return nil }
+            hour = h
+            minute = m
+            if reader.take(":") {
+                guard let s = reader.digits(2), s < 60 else { return nil }
+                second = s
+                if reader.take(".") || reader.take(",") {
+                    guard let f = reader.fraction() else { return nil }
+                    fraction = f
+                }
+            }
+            if reader.take("Z") || reader.take("z") {
+                offset = 0
+            } else if let sign = reader.sign() {
+                guard let oh = reader.digits(2), oh < 24 else { return nil }
+                var om = 0
+                if !reader.atEnd {
+                    _ = reader.take(":")
+                    guard let m = reader.digits(2), m < 60 else { return nil }
+                    om = m
+                }
+                offset = sign * (oh * 3600 + om * 60)
+            }
+        }
+        guard reader.atEnd else { return nil }
+        let local = ZonedCalendar.localSeconds(
+            year: year, month: month, day: day, hour: hour, minute: minute, second: second
+        )
+        if let offset {
+            return Date(timeIntervalSince1970: Double(local - offset) + fraction)
+        }
+        let resolution = ZonedCalendar.resolve(localSeconds: local, in: defaultZone)
+        // Every reading inside a gap is the transition itself, fractions included.
+        return Date(timeIntervalSince1970: Double(resolution.first) + (resolution.isGap ? 0 : fraction))
+    }
+}
+
+/// A cursor over ASCII bytes with the few primitives the timestamp grammar needs.
+private struct ByteReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var position = 0
+    var end: Int
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+        self.end = bytes.count
+    }
+
+    var atEnd: Bool { position == end }
+
+    mutating func trimSpaces() {
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        while position < end, isSpace(bytes[position]) { position += 1 }
+        while end > position, isSpace(bytes[end - 1]) { end -= 1 }
+    }
+
+    mutating func take(_ character: Unicode.Scalar) -> Bool {
+        guard position < end, bytes[position] == UInt8(ascii: character) else { return false }
+        position += 1
+        return true
+    }
+
+    /// Exactly `count` decimal digits.
+    mutating func digits(_ count: Int) -> Int? {
+        guard end - position >= count else { return nil }
+        var value = 0
+        for i in position..<(position + count) {
+            let d = bytes[i] &- UInt8(ascii: "0")
+            guard d < 10 else { return nil }
+            value = value * 10 + Int(d)
+        }
+        position += count
+        return value
+    }
+
+    /// One or more digits after a decimal point, as a fraction of a second. Digits
+    /// past the ninth (below a nanosecond) are checked but do not count.
+    mutating func fraction() -> Double? {
+        var value = 0
+        var scale = 1
+        var count = 0
+        while position < end, case let d = bytes[position] &- UInt8(ascii: "0"), d < 10 {
+            if count < 9 {
+                value = value * 10 + Int(d)
+                scale *= 10
+            }
+            count += 1
+            position += 1
+        }
+        return count == 0 ? nil : Double(value) / Double(scale)
+    }
+
+    /// `+1` or `-1` for an offset's sign (ASCII `+` or `-` only).
+    mutating func sign() -> Int? {
+        if take("+") { return 1 }
+        if take("-") { return -1 }
+        return nil
+    }
+}
