@@ -1,0 +1,130 @@
+import Foundation
+import JourneyModel
+
+/// The journey interpreter: `(customer state, input, now, journeys) → (new state, effects)`.
+///
+/// Everything Waymark does to a customer is decided here and nowhere else. It
+/// reads no clock, draws no random numbers and performs no I/O, so the same
+/// inputs always give the same outputs: a node, the simulator and a test all
+/// get identical behaviour, and a replay after a crash decides exactly what
+/// the first attempt decided.
+public struct Interpreter: Sendable {
+    public var catalog: JourneyCatalog
+    public var channels: ChannelRules
+    /// A guard against a run that never pauses (the validator rejects such journeys; this
+    /// keeps a bad deployment from spinning).
+    public var maximumStepsPerInput: Int
+
+    public init(catalog: JourneyCatalog, channels: ChannelRules = .everyChannel, maximumStepsPerInput: Int = 1_000) {
+        self.catalog = catalog
+        self.channels = channels
+        self.maximumStepsPerInput = maximumStepsPerInput
+    }
+
+    /// Applies one input to one customer's state at instant `now`, returning what should happen.
+    public func handle(_ input: CustomerInput, state: inout CustomerState, now: Date) -> [Effect] {
+        var pass = InterpreterPass(interpreter: self, state: state, now: now)
+        pass.handle(input)
+        state = pass.state
+        return pass.effects
+    }
+}
+
+extension CustomerState {
+    /// Applies one input through `interpreter`: the state machine's single entry point.
+    public mutating func handle(_ input: CustomerInput, at now: Date, using interpreter: Interpreter) -> [Effect] {
+        interpreter.handle(input, state: &self, now: now)
+    }
+}
+
+/// The working state of one `handle` call: the customer's state being changed,
+/// the effects so far, and which journeys this input already ended a run of.
+struct InterpreterPass {
+    let interpreter: Interpreter
+    var state: CustomerState
+    let now: Date
+    var effects: [Effect] = []
+    /// Journeys whose run this input ended: the input must not start a new run of them.
+    var endedJourneys: Set<String> = []
+    var stepBudget: Int
+
+    init(interpreter: Interpreter, state: CustomerState, now: Date) {
+        self.interpreter = interpreter
+        self.state = state
+        self.now = now
+        self.stepBudget = interpreter.maximumStepsPerInput
+    }
+
+    var catalog: JourneyCatalog { interpreter.catalog }
+
+    mutating func handle(_ input: CustomerInput) {
+        switch input {
+        case .event(let event):
+            handleEvent(event)
+            checkSegments(event: event.context)
+        case .profile(let change):
+            state.profile.apply(change)
+            checkSegments(event: nil)
+        case .timer(let firing):
+            handleTimer(firing.token)
+        case .scheduleTick(let journeyID):
+            handleScheduleTick(journeyID)
+        case .checkSegments:
+            checkSegments(event: nil)
+        case .undeploy(let journeyID):
+            if let index = runIndex(of: journeyID) { endRun(at: index, reason: "undeployed") }
+        }
+    }
+
+    func runIndex(of journeyID: String) -> Int? {
+        state.runs.firstIndex { $0.journeyID == journeyID }
+    }
+
+    /// The deployed version a run is on. Versions are never removed while runs use them.
+    func journey(of run: RunState) -> DeployedJourney? {
+        catalog.journey(run.journeyID, version: run.version)
+    }
+
+    /// What expressions see for `run` (or for an entry decision when `run` is nil).
+    func evaluationContext(for run: RunState?, event: EventContext?) -> EvaluationContext {
+        EvaluationContext(
+            profile: state.profile.json, event: event ?? run?.event, journeyID: run?.journeyID,
+            enteredAt: run?.enteredAt, now: now)
+    }
+
+    mutating func record(_ action: ActionRecord.Kind, run: RunState, step: String?, channel: String? = nil, template: String? = nil, reason: String? = nil) {
+        effects.append(.action(ActionRecord(
+            time: now, customer: state.customerID, journey: run.journeyID, version: run.version, run: run.number,
+            step: step, action: action, channel: channel, template: template, variant: run.variant, reason: reason)))
+    }
+
+    mutating func trace(_ run: RunState, step: String, _ kind: StepTrace.Kind) {
+        effects.append(.trace(StepTrace(journey: run.journeyID, version: run.version, step: step, variant: run.variant, kind: kind)))
+    }
+
+    /// Arms a timer for `run` and records what it waits for.
+    mutating func wait(runAt index: Int, reason: Waiting.Reason, until due: Date?) {
+        let token = state.nextTimerToken()
+        state.runs[index].waiting = Waiting(reason: reason, token: token, deadline: due)
+        if let due {
+            effects.append(.setTimer(TimerRequest(customerID: state.customerID, token: token, due: due, journeyID: state.runs[index].journeyID)))
+        }
+    }
+
+    /// Clears a run's wait, cancelling its timer.
+    mutating func stopWaiting(runAt index: Int) {
+        if let waiting = state.runs[index].waiting, waiting.deadline != nil {
+            effects.append(.cancelTimer(token: waiting.token))
+        }
+        state.runs[index].waiting = nil
+    }
+
+    /// Ends a run: records `exit` with the reason, cancels its timer, remembers when it ended.
+    mutating func endRun(at index: Int, reason: String) {
+        stopWaiting(runAt: index)
+        let run = state.runs.remove(at: index)
+        record(.exit, run: run, step: run.stepID, reason: reason)
+        state.history[run.journeyID, default: JourneyHistory()].lastEndedAt = now
+        endedJourneys.insert(run.journeyID)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import JourneyModel
+
+extension InterpreterPass {
+    /// The channels a send may use, in the order they are tried.
+    func candidateChannels(_ selection: ChannelSelection) -> [String] {
+        switch selection {
+        case .single(let channel):
+            return [channel]
+        case .chain(let channels):
+            return channels
+        case .preferred(let fallback):
+            let profile = state.profile
+            let named = [profile["preferred_channel"].stringValue, profile["acquisition_channel"].stringValue].compactMap { $0 }
+            var seen: Set<String> = []
+            return (named + fallback).filter { seen.insert($0).inserted }
+        }
+    }
+
+    /// Picks a reachable channel, applies the frequency cap, and either records a
+    /// `send` with its outbox message or a `suppressed` with the reason.
+    mutating func performSend(_ send: Send, step: Step, runAt index: Int, journey: DeployedJourney) {
+        let run = state.runs[index]
+        guard let channel = candidateChannels(send.channel).first(where: { interpreter.channels.isReachable($0, profile: state.profile) }) else {
+            record(.suppressed, run: run, step: step.id, template: send.template, reason: "unreachable")
+            return
+        }
+        if let cap = journey.definition.limits.frequencyCap, cap.channels?.contains(channel) ?? true {
+            let window = Double(cap.per.seconds)
+            var history = state.history[journey.id] ?? JourneyHistory()
+            history.sendTimes.removeAll { now.timeIntervalSince($0) >= window }
+            guard history.sendTimes.count < cap.max else {
+                state.history[journey.id] = history
+                record(.suppressed, run: run, step: step.id, channel: channel, template: send.template, reason: "frequency_cap")
+                return
+            }
+            history.sendTimes.append(now)
+            state.history[journey.id] = history
+        }
+        state.runs[index].lastSend = SendAttribution(stepID: step.id, channel: channel, template: send.template)
+        record(.send, run: run, step: step.id, channel: channel, template: send.template)
+        effects.append(.deliver(outbound(.send, channel: channel, step: step, run: state.runs[index]) { message in
+            message.template = send.template
+            message.message = send.message
+            message.data = send.data
+        }))
+    }
+
+    mutating func performWebhook(_ webhook: Webhook, step: Step, runAt index: Int) {
+        let run = state.runs[index]
+        var template: String?
+        if case .template(let name) = webhook.body { template = name }
+        record(.webhook, run: run, step: step.id, channel: "webhook", template: template)
+        effects.append(.deliver(outbound(.webhook, channel: "webhook", step: step, run: run) { $0.webhook = webhook }))
+    }
+
+    private func outbound(_ kind: OutboundMessage.Kind, channel: String, step: Step, run: RunState, configure: (inout OutboundMessage) -> Void) -> OutboundMessage {
+        let visit = run.visits[step.id] ?? 1
+        var message = OutboundMessage(
+            idempotencyKey: OutboundMessage.idempotencyKey(journeyID: run.journeyID, run: run.number, stepID: step.id, visit: visit, customerID: state.customerID),
+            kind: kind, time: now, customerID: state.customerID, journeyID: run.journeyID, version: run.version,
+            run: run.number, stepID: step.id, visit: visit, channel: channel, template: nil, message: nil, data: nil,
+            webhook: nil, profile: state.profile.json, event: run.event, variant: run.variant)
+        configure(&message)
+        return message
+    }
+
+    /// Applies an `update` step. Expressions all read the profile as it was before
+    /// the step, so the order of keys never matters. A bad increment is recorded on
+    /// the run as the update's `reason` and skipped; it never stops the run.
+    mutating func applyUpdate(_ update: ProfileUpdate, step: Step, runAt index: Int) {
+        let context = evaluationContext(for: state.runs[index], event: nil)
+        var problems: [String] = []
+        var profile = state.profile
+        for assignment in update.set {
+            profile.set(assignment.value.evaluate(in: context), at: assignment.path)
+        }
+        for assignment in update.increment {
+            let name = assignment.path.joined(separator: ".")
+            guard case .number(let amount) = assignment.value.evaluate(in: context) else {
+                problems.append("increment of `\(name)` is not a number")
+                continue
+            }
+            let current = profile.json[path: assignment.path]
+            guard current.isNull || current.numberValue != nil else {
+                problems.append("`\(name)` is not a number, cannot increment it")
+                continue
+            }
+            profile.set(.number((current.numberValue ?? 0) + amount), at: assignment.path)
+        }
+        for path in update.unset {
+            profile.remove(at: path)
+        }
+        if !update.addTags.isEmpty || !update.removeTags.isEmpty {
+            var tags = (profile["tags"].arrayValue ?? []).compactMap(\.stringValue)
+            for tag in update.addTags where !tags.contains(tag) { tags.append(tag) }
+            tags.removeAll { update.removeTags.contains($0) }
+            profile.set(.array(tags.map(JSONValue.string)), at: ["tags"])
+        }
+        state.profile = profile
+        record(.update, run: state.runs[index], step: step.id, reason: problems.isEmpty ? nil : "error: " + problems.joined(separator: "; "))
+    }
+}

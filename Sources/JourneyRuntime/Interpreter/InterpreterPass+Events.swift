@@ -1,0 +1,93 @@
+import Foundation
+import JourneyModel
+
+extension InterpreterPass {
+    /// Handles an event for every journey, each in the order the language fixes:
+    /// exit criteria, goal, a waiting `wait_for`, then entry.
+    mutating func handleEvent(_ event: CustomerEvent) {
+        state.profile.recordTraits(of: event)
+        let context = event.context
+        for journeyID in journeyIDsInPlay() {
+            if let index = runIndex(of: journeyID) {
+                handleEvent(context, forRunAt: index)
+            } else if let journey = catalog.activeVersion(of: journeyID),
+                case .event(let name, let condition) = journey.definition.entry.trigger, name == event.name,
+                condition.map({ $0.holds(in: evaluationContext(for: nil, event: context)) }) ?? true,
+                mayEnter(journey)
+            {
+                enter(journey, event: context)
+            }
+        }
+    }
+
+    /// Journeys that an input can touch: those with a run, and those taking entries. Sorted, so
+    /// the order in which journeys see an event never depends on a dictionary.
+    func journeyIDsInPlay() -> [String] {
+        let withRuns = state.runs.map(\.journeyID)
+        let active = catalog.activeJourneys.map(\.id)
+        return Array(Set(withRuns).union(active)).sorted()
+    }
+
+    private mutating func handleEvent(_ event: EventContext, forRunAt index: Int) {
+        let run = state.runs[index]
+        guard let journey = journey(of: run) else { return }
+        let definition = journey.definition
+        let context = evaluationContext(for: run, event: event)
+        if definition.exits.contains(where: { $0.event == event.name && ($0.condition?.holds(in: context) ?? true) }) {
+            endRun(at: index, reason: "exit_event")
+            return
+        }
+        if let goal = definition.goal, goal.event == event.name, !run.converted,
+            goal.within.map({ now.timeIntervalSince(run.enteredAt) <= Double($0.seconds) }) ?? true,
+            goal.condition?.holds(in: context) ?? true
+        {
+            state.runs[index].converted = true
+            let attribution = run.lastSend
+            record(.goal, run: run, step: attribution?.stepID ?? run.stepID, channel: attribution?.channel, template: attribution?.template)
+            if run.variant == Split.holdoutName {
+                endRun(at: index, reason: "holdout")
+                return
+            }
+            if goal.exitsRun {
+                endRun(at: index, reason: "goal")
+                return
+            }
+        }
+        guard let waiting = run.waiting, waiting.reason == .event,
+            let stepIndex = journey.index(of: run.stepID),
+            case .waitFor(let waitFor) = definition.steps[stepIndex].action,
+            waitFor.event == event.name, waitFor.condition?.holds(in: context) ?? true
+        else { return }
+        stopWaiting(runAt: index)
+        state.runs[index].event = event
+        trace(state.runs[index], step: run.stepID, .matched)
+        go(runAt: index, from: run.stepID, to: waitFor.onEvent ?? journey.following(stepIndex), label: "event")
+    }
+
+    /// A timer is due: end the wait it belongs to, or ignore it when that wait is already over.
+    mutating func handleTimer(_ token: UInt64) {
+        if let journeyID = state.segmentChecks.first(where: { $0.value == token })?.key {
+            state.segmentChecks.removeValue(forKey: journeyID)
+            checkSegments(event: nil)
+            return
+        }
+        guard let index = state.runs.firstIndex(where: { $0.waiting?.token == token }),
+            let waiting = state.runs[index].waiting
+        else { return }
+        let run = state.runs[index]
+        guard let journey = journey(of: run), let stepIndex = journey.index(of: run.stepID) else { return }
+        state.runs[index].waiting = nil
+        switch waiting.reason {
+        case .delay:
+            go(runAt: index, from: run.stepID, to: journey.following(stepIndex), label: "next")
+        case .event:
+            guard case .waitFor(let waitFor) = journey.definition.steps[stepIndex].action else { return }
+            trace(run, step: run.stepID, .timedOut)
+            go(runAt: index, from: run.stepID, to: waitFor.onTimeout ?? journey.following(stepIndex), label: "timeout")
+        case .quietHours:
+            execute(runAt: index, stepID: run.stepID, resumed: true)
+        case .holdout:
+            endRun(at: index, reason: "holdout")
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import JourneyModel
+
+/// The durable state of one shard: customer snapshots, pending timers, the
+/// inbox of accepted inputs, the outbox of sends, event ids seen, and the
+/// deployed journey versions.
+///
+/// The seam between the engine and storage: `SQLiteShardStore` (GRDB, WAL) is
+/// the real one, ``InMemoryShardStore`` serves the simulator and tests. Every
+/// method that changes data commits before it returns; callers batch many
+/// inputs into one call (group commit) for throughput. A shard has exactly one
+/// writer (its engine), so implementations need not arbitrate between writers.
+public protocol ShardStore: Sendable {
+    /// What the engine needs to resume after a start or a crash.
+    func recover() async throws -> ShardRecovery
+
+    /// The last committed snapshot of a customer, or nil for a customer never seen.
+    func customer(_ id: String) async throws -> CustomerState?
+
+    /// Ids of every customer with a snapshot (for schedule ticks and segment checks).
+    func customerIDs() async throws -> [String]
+
+    /// Durably appends accepted inputs to the inbox in one transaction. Inputs whose
+    /// event id was already seen are not appended; the result says which were.
+    func append(_ inputs: [InboxInput]) async throws -> [InboxAppendResult]
+
+    /// Commits the effects of applied inputs in one transaction.
+    func commit(_ commit: ShardCommit) async throws
+
+    /// Outbox entries due for a delivery attempt at `now`, oldest first.
+    func dueOutbox(now: Date, limit: Int) async throws -> [OutboxEntry]
+
+    /// Records delivery outcomes.
+    func updateOutbox(_ updates: [OutboxUpdate]) async throws
+
+    /// Counts of outbox entries by status, for metrics.
+    func outboxCounts() async throws -> [OutboxEntry.Status: Int]
+
+    /// The most recent actions of a customer, newest last.
+    func recentActions(of customerID: String, limit: Int) async throws -> [ActionRecord]
+
+    /// Saves a deployed journey version (idempotent on journey id and version).
+    func saveJourneyVersion(_ version: StoredJourneyVersion) async throws
+}
+
+/// Everything the store holds that a shard needs in memory to start.
+public struct ShardRecovery: Sendable {
+    public var pendingTimers: [TimerRequest]
+    /// Inbox entries accepted but whose effects were not committed, in inbox order.
+    public var unappliedInbox: [InboxEntry]
+    public var journeyVersions: [StoredJourneyVersion]
+
+    public init(pendingTimers: [TimerRequest], unappliedInbox: [InboxEntry], journeyVersions: [StoredJourneyVersion]) {
+        self.pendingTimers = pendingTimers
+        self.unappliedInbox = unappliedInbox
+        self.journeyVersions = journeyVersions
+    }
+}
+
+/// An input waiting to be appended to the inbox.
+public struct InboxInput: Sendable, Hashable, Codable {
+    public enum Payload: Sendable, Hashable, Codable {
+        case event(CustomerEvent)
+        case profile(ProfileChange)
+    }
+
+    public var payload: Payload
+    /// When the node accepted it: the instant the input is applied at, so a replay decides the same.
+    public var acceptedAt: Date
+
+    public init(payload: Payload, acceptedAt: Date) {
+        self.payload = payload
+        self.acceptedAt = acceptedAt
+    }
+
+    public var customerID: String {
+        switch payload {
+        case .event(let event): event.customerID
+        case .profile(let change): change.customerID
+        }
+    }
+
+    /// The idempotency id of an event input, if it has one.
+    public var eventID: String? {
+        if case .event(let event) = payload { return event.id }
+        return nil
+    }
+
+    public var customerInput: CustomerInput {
+        switch payload {
+        case .event(let event): .event(event)
+        case .profile(let change): .profile(change)
+        }
+    }
+}
+
+/// An accepted input with its position in the shard's inbox.
+public struct InboxEntry: Sendable, Hashable, Codable {
+    /// Strictly increasing within a shard, without gaps.
+    public var sequence: Int64
+    public var input: InboxInput
+
+    public init(sequence: Int64, input: InboxInput) {
+        self.sequence = sequence
+        self.input = input
+    }
+}
+
+public enum InboxAppendResult: Sendable, Hashable {
+    case appended(InboxEntry)
+    /// An event with this id was already accepted; it is ignored.
+    case duplicate
+}
