@@ -4,7 +4,9 @@
 //
 //   waymark (WaymarkCLI)   subcommands only
 //   JourneyYAML            YAML front end with source locations   (Yams)
-//   JourneyRuntime         interpreter, customer state, effects   (pure)
+//   JourneyEngine          customer actors, shards, scheduler     (swift-log, service-lifecycle)
+//   JourneyStorage         per-shard SQLite                       (GRDB)
+//   JourneyRuntime         interpreter, state, effects, seams     (pure)
 //   JourneyModel           definitions, expressions, validation   (pure: Foundation only)
 import PackageDescription
 
@@ -16,16 +18,39 @@ let package = Package(
         .library(name: "JourneyModel", targets: ["JourneyModel"]),
         .library(name: "JourneyYAML", targets: ["JourneyYAML"]),
         .library(name: "JourneyRuntime", targets: ["JourneyRuntime"]),
+        .library(name: "JourneyStorage", targets: ["JourneyStorage"]),
+        .library(name: "JourneyEngine", targets: ["JourneyEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure core: the journey language. No I/O, no third-party dependencies.
         .target(name: "JourneyModel"),
         // Pure core: the interpreter, customer state, effects. No clock reads, no I/O.
         .target(name: "JourneyRuntime", dependencies: ["JourneyModel"]),
+        // Per-shard SQLite (GRDB, WAL): the real ShardStore.
+        .target(
+            name: "JourneyStorage",
+            dependencies: ["JourneyRuntime", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Customer actors, shards, scheduler, outbox relay: the engine every mode runs.
+        .target(
+            name: "JourneyEngine",
+            dependencies: [
+                "JourneyRuntime", "JourneyStorage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Collections", package: "swift-collections"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Test doubles and helpers, shipped like swift-log's InMemoryLogging.
+        .target(name: "WaymarkTestSupport", dependencies: ["JourneyEngine"]),
         // YAML front end: turns files into model values, keeping line:column for every node.
         .target(
             name: "JourneyYAML",
@@ -40,6 +65,8 @@ let package = Package(
         ),
         .testTarget(name: "JourneyModelTests", dependencies: ["JourneyModel"]),
         .testTarget(name: "JourneyRuntimeTests", dependencies: ["JourneyRuntime"]),
+        .testTarget(name: "JourneyStorageTests", dependencies: ["JourneyStorage"]),
+        .testTarget(name: "JourneyEngineTests", dependencies: ["JourneyEngine", "JourneyYAML", "WaymarkTestSupport"]),
         .testTarget(name: "JourneyYAMLTests", dependencies: ["JourneyYAML"]),
     ],
     swiftLanguageModes: [.v6]

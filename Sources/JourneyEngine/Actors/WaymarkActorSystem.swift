@@ -1,0 +1,134 @@
+import Distributed
+import Foundation
+import Synchronization
+
+/// The actor system every customer actor lives in. Its identity scheme is the
+/// customer id: resolving an id gives the local actor when this process holds
+/// it. Calls to actors elsewhere go through a ``RemoteCallTransport``; a
+/// single node has none, and the cluster plugs its gRPC transport in here
+/// without customer actors changing.
+public final class WaymarkActorSystem: DistributedActorSystem, Sendable {
+    public typealias ActorID = CustomerActorID
+    public typealias InvocationEncoder = WaymarkInvocationEncoder
+    public typealias InvocationDecoder = WaymarkInvocationDecoder
+    public typealias ResultHandler = WaymarkResultHandler
+    public typealias SerializationRequirement = Codable
+
+    /// The id the next actor initialised on this task takes (actors cannot choose their id in `init`).
+    @TaskLocal static var pendingID: CustomerActorID?
+
+    private let registry = Mutex<[CustomerActorID: WeakActor]>([:])
+    private let transport: (any RemoteCallTransport)?
+
+    public init(transport: (any RemoteCallTransport)? = nil) {
+        self.transport = transport
+    }
+
+    /// Creates an actor whose id is `id`.
+    public func makeActor<Act: DistributedActor>(id: CustomerActorID, _ make: () -> Act) -> Act where Act.ActorSystem == WaymarkActorSystem {
+        Self.$pendingID.withValue(id) { make() }
+    }
+
+    public func resolve<Act>(id: CustomerActorID, as actorType: Act.Type) throws -> Act? where Act: DistributedActor, Act.ID == CustomerActorID {
+        if let local = registry.withLock({ $0[id]?.actor }) {
+            guard let typed = local as? Act else { throw ActorSystemError(.wrongActorType, "actor \(id) is a \(type(of: local)), not a \(actorType)") }
+            return typed
+        }
+        // Not held here: the runtime makes a proxy whose calls go to `remoteCall`.
+        return nil
+    }
+
+    public func assignID<Act>(_ actorType: Act.Type) -> CustomerActorID where Act: DistributedActor, Act.ID == CustomerActorID {
+        Self.pendingID ?? CustomerActorID(customerID: "anonymous-\(registry.withLock { $0.count })")
+    }
+
+    public func actorReady<Act>(_ actor: Act) where Act: DistributedActor, Act.ID == CustomerActorID {
+        registry.withLock { $0[actor.id] = WeakActor(actor: actor) }
+    }
+
+    public func resignID(_ id: CustomerActorID) {
+        registry.withLock { registry in
+            if registry[id]?.actor == nil { registry.removeValue(forKey: id) }
+        }
+    }
+
+    /// Actors of this system alive in this process.
+    public var localActorCount: Int {
+        registry.withLock { registry in registry.values.count { $0.actor != nil } }
+    }
+
+    public func makeInvocationEncoder() -> WaymarkInvocationEncoder {
+        WaymarkInvocationEncoder()
+    }
+
+    public func remoteCall<Act, Err, Res>(
+        on actor: Act, target: RemoteCallTarget, invocation: inout WaymarkInvocationEncoder,
+        throwing: Err.Type, returning: Res.Type
+    ) async throws -> Res where Act: DistributedActor, Act.ID == CustomerActorID, Err: Error, Res: Codable {
+        let reply = try await call(actor.id, target: target, invocation: invocation)
+        return try JSONDecoder().decode(Res.self, from: reply)
+    }
+
+    public func remoteCallVoid<Act, Err>(
+        on actor: Act, target: RemoteCallTarget, invocation: inout WaymarkInvocationEncoder, throwing: Err.Type
+    ) async throws where Act: DistributedActor, Act.ID == CustomerActorID, Err: Error {
+        _ = try await call(actor.id, target: target, invocation: invocation)
+    }
+
+    private func call(_ id: CustomerActorID, target: RemoteCallTarget, invocation: WaymarkInvocationEncoder) async throws -> Data {
+        guard let transport else {
+            throw ActorSystemError(.noTransport, "customer \(id.customerID) is not held by this process and no cluster transport is configured")
+        }
+        let envelope = RemoteCallEnvelope(version: RemoteCallEnvelope.currentVersion, recipient: id, target: target.identifier, genericSubstitutions: invocation.genericSubstitutions, arguments: invocation.arguments)
+        return try await transport.send(envelope)
+    }
+}
+
+/// A weak reference, so the registry never keeps a passivated actor alive.
+struct WeakActor: Sendable {
+    weak var actor: (any DistributedActor)?
+}
+
+/// The id of a customer actor: the customer id.
+public struct CustomerActorID: Hashable, Codable, Sendable, CustomStringConvertible {
+    public var customerID: String
+
+    public init(customerID: String) {
+        self.customerID = customerID
+    }
+
+    public var description: String { customerID }
+}
+
+/// Carries remote calls to the node that holds the target actor (gRPC in a cluster).
+public protocol RemoteCallTransport: Sendable {
+    /// Delivers the call and returns the encoded result, or throws the remote error.
+    func send(_ envelope: RemoteCallEnvelope) async throws -> Data
+}
+
+/// A remote call on the wire: versioned, naming the target by its stable identifier.
+public struct RemoteCallEnvelope: Codable, Sendable, Hashable {
+    public static let currentVersion = 1
+    public var version: Int
+    public var recipient: CustomerActorID
+    public var target: String
+    public var genericSubstitutions: [String]
+    public var arguments: [Data]
+}
+
+/// Errors of the actor system, with a code a caller can switch on.
+public struct ActorSystemError: Error, CustomStringConvertible, Sendable {
+    public enum Code: String, Sendable {
+        case noTransport, wrongActorType, badInvocation
+    }
+
+    public var code: Code
+    public var message: String
+
+    init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import JourneyRuntime
+
+/// How an engine runs: the knobs an operator sets, with the defaults a single node uses.
+public struct EngineConfiguration: Sendable {
+    /// Fixed when a data directory is created; every node of a cluster agrees on it.
+    public var shardCount: Int
+    public var passivation: PassivationPolicy
+    /// Which channels a customer is reachable on.
+    public var channels: ChannelRules
+
+    public init(shardCount: Int = 8, passivation: PassivationPolicy = PassivationPolicy(), channels: ChannelRules = .everyChannel) {
+        self.shardCount = shardCount
+        self.passivation = passivation
+        self.channels = channels
+    }
+}
+
+/// The outcome of deploying one journey definition.
+public struct DeployOutcome: Sendable, Hashable {
+    public enum Change: String, Sendable, Hashable {
+        /// A new version now takes entries.
+        case deployed
+        /// The same content was already the active version: nothing changed.
+        case unchanged
+    }
+
+    public var journeyID: String
+    public var version: Int
+    public var change: Change
+}

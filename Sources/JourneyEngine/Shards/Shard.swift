@@ -1,0 +1,172 @@
+import Foundation
+import JourneyRuntime
+import Logging
+
+/// One shard: a fixed slice of the customers (by a stable hash of their id),
+/// with their actors, a timer queue, and one store. The unit of ownership,
+/// of batching, and of moving between nodes.
+///
+/// Work is applied one item at a time, in order, through the customer's
+/// actor; the state changes of many items are committed together by
+/// ``flush()`` (group commit). Timers set by an item are visible to the
+/// timer queue at once, so a driver that interleaves events and timers by
+/// time (the simulator) sees exactly what a live node would.
+public actor Shard {
+    public let index: Int
+    let store: any ShardStore
+    let actorSystem: WaymarkActorSystem
+    let logger: Logger
+    let observer: (any ShardObserver)?
+    private(set) var interpreter: Interpreter
+    var directory: CustomerDirectory
+    var timers = TimerQueue()
+    /// The shard's logical time: never goes backwards, so a customer never sees time reverse.
+    var logicalNow: Date
+    var pending = PendingCommit()
+    /// Rung when a timer earlier than the one the timer loop sleeps for is set.
+    let timerWakeup = Wakeup()
+    nonisolated let queues = ShardQueues()
+    /// Whether the store is open and the timers are loaded (readiness).
+    public private(set) var isRecovered = false
+
+    public init(
+        index: Int, store: any ShardStore, interpreter: Interpreter, actorSystem: WaymarkActorSystem,
+        passivation: PassivationPolicy, start: Date, observer: (any ShardObserver)?, logger: Logger
+    ) {
+        self.index = index
+        self.store = store
+        self.interpreter = interpreter
+        self.actorSystem = actorSystem
+        self.directory = CustomerDirectory(idleTimeout: passivation.idleTimeout, maximumResident: passivation.maximumResident)
+        self.logicalNow = start
+        self.observer = observer
+        var logger = logger
+        logger[metadataKey: "shard.id"] = "\(index)"
+        self.logger = logger
+    }
+
+    /// Loads timers and journey versions and returns the inbox entries accepted but never applied.
+    public func recover() async throws -> [InboxEntry] {
+        let recovery = try await store.recover()
+        timers = TimerQueue(recovery.pendingTimers)
+        isRecovered = true
+        interpreter.catalog = JourneyCatalog(restoring: recovery.journeyVersions)
+        logger.info("shard recovered", metadata: [
+            "timers.pending": "\(recovery.pendingTimers.count)", "inbox.unapplied": "\(recovery.unappliedInbox.count)",
+        ])
+        return recovery.unappliedInbox
+    }
+
+    /// Replaces the deployed journeys (a deploy or undeploy happened).
+    public func setCatalog(_ catalog: JourneyCatalog) {
+        interpreter.catalog = catalog
+    }
+
+    public var residentCustomers: Int { directory.count }
+    public var pendingTimerCount: Int { timers.count }
+
+    /// The earliest pending timer's due time.
+    public func nextTimerDue() -> Date? { timers.nextDue() }
+
+    /// Removes and returns the timers due at or before `now`.
+    public func takeDueTimers(now: Date) -> [TimerRequest] { timers.popDue(now: now) }
+
+    /// Applies one item through its customer's actor. Its state change joins the pending commit.
+    public func process(_ work: ShardWork) async throws {
+        let customerID = work.customerID
+        let now = max(logicalNow, work.time)
+        logicalNow = now
+        let actor = try await activate(customerID, now: now)
+        let input = work.input
+        let interpreter = interpreter
+        guard let (effects, state) = await actor.whenLocal({ $0.apply(input, at: now, using: interpreter) }) else {
+            throw ActorSystemError(.wrongActorType, "customer \(customerID) resolved to a remote actor on its own shard")
+        }
+        pending.snapshots[customerID] = state
+        pending.inputs += 1
+        switch work {
+        case .inbox(let entry): pending.appliedSequence = max(pending.appliedSequence ?? 0, entry.sequence)
+        case .timer(let timer): pending.timerChanges[TimerKey(customerID: timer.customerID, token: timer.token)] = .some(nil)
+        case .system: break
+        }
+        var earliestSet: Date?
+        for effect in effects {
+            switch effect {
+            case .action(let action): pending.actions.append(action)
+            case .trace(let trace): pending.traces.append(trace)
+            case .deliver(let message): pending.outbox.append(message)
+            case .setTimer(let timer):
+                let key = TimerKey(customerID: timer.customerID, token: timer.token)
+                pending.timerChanges[key] = .some(timer)
+                timers.insert(timer)
+                earliestSet = min(earliestSet ?? timer.due, timer.due)
+            case .cancelTimer(let token):
+                let key = TimerKey(customerID: customerID, token: token)
+                pending.timerChanges[key] = .some(nil)
+                timers.remove(key)
+            }
+        }
+        if earliestSet != nil { timerWakeup.ring() }
+    }
+
+    /// Commits everything processed since the last flush in one transaction, then tells the observer.
+    @discardableResult
+    public func flush() async throws -> CommittedBatch {
+        let batch = pending
+        pending = PendingCommit()
+        let committed = CommittedBatch(shard: index, actions: batch.actions, traces: batch.traces, outbox: batch.outbox, inputs: batch.inputs)
+        guard batch.inputs > 0 else { return committed }
+        do {
+            try await store.commit(batch.commit)
+        } catch {
+            // The actors' memory is now ahead of the store: forget them so they reload what was committed.
+            for customerID in batch.snapshots.keys { directory.evict(customerID) }
+            logger.error("shard commit failed", metadata: ["error": "\(error)", "inputs": "\(batch.inputs)"])
+            throw error
+        }
+        await observer?.shardCommitted(committed)
+        return committed
+    }
+
+    /// Processes a batch of work in order and commits it.
+    public func apply(_ work: [ShardWork]) async throws {
+        for item in ShardWork.ordered(work) {
+            try await process(item)
+        }
+        try await flush()
+        _ = directory.passivate(now: logicalNow)
+    }
+
+    /// The actor of a customer: already resident, or activated from the store's snapshot.
+    func activate(_ customerID: String, now: Date) async throws -> CustomerActor {
+        if let actor = directory.actor(customerID) {
+            directory.touch(customerID, actor: actor, at: now)
+            return actor
+        }
+        let state = try await store.customer(customerID) ?? CustomerState(customerID: customerID)
+        let actor = actorSystem.makeActor(id: CustomerActorID(customerID: customerID)) {
+            CustomerActor(state: state, actorSystem: actorSystem)
+        }
+        directory.touch(customerID, actor: actor, at: now)
+        return actor
+    }
+
+    /// The current state of a customer (resident or stored), without activating it.
+    public func customerState(_ customerID: String) async throws -> CustomerState? {
+        if let actor = directory.actor(customerID) {
+            return try await actor.snapshot()
+        }
+        return try await store.customer(customerID)
+    }
+}
+
+/// When idle customer actors leave memory.
+public struct PassivationPolicy: Sendable {
+    public var idleTimeout: TimeInterval
+    public var maximumResident: Int
+
+    public init(idleTimeout: TimeInterval = 300, maximumResident: Int = 100_000) {
+        self.idleTimeout = idleTimeout
+        self.maximumResident = maximumResident
+    }
+}
