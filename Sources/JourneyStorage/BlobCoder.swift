@@ -1,0 +1,56 @@
+import Foundation
+
+/// Encodes and decodes the JSON blobs of one transaction.
+///
+/// One coder is made per transaction and reused for every row in it: creating
+/// a `JSONEncoder` per row costs more than the encoding of a small snapshot.
+/// Dates are seconds since 1970 as doubles, the same representation as the
+/// REAL time columns, so a value read from a column and the same value read
+/// from a blob compare equal.
+struct BlobCoder {
+    private let encoder: JSONEncoder
+    private let decoder: JSONDecoder
+
+    init() {
+        encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+    }
+
+    /// Encodes `value`, naming what it is (`snapshot`, `outbox message`) and its key if it fails.
+    func encode<Value: Encodable>(_ value: Value, as what: String, key: String) throws -> Data {
+        do {
+            return try encoder.encode(value)
+        } catch {
+            throw StorageError(
+                code: .encodingFailed, message: "cannot encode the \(what) \(key)",
+                context: StorageError.Context(record: key), cause: error)
+        }
+    }
+
+    /// Decodes a stored blob; a failure names the row and uses `code` (snapshots have their own).
+    func decode<Value: Decodable>(
+        _ type: Value.Type, from data: Data, as what: String, key: String,
+        code: StorageError.Code = .unreadableRecord
+    ) throws -> Value {
+        do {
+            return try decoder.decode(type, from: data)
+        } catch {
+            throw StorageError(
+                code: code, message: "the stored \(what) \(key) does not decode",
+                context: StorageError.Context(record: key), cause: error)
+        }
+    }
+}
+
+/// Time columns hold seconds since 1970 as REAL, readable by any SQLite tool and
+/// comparable in SQL (`next_attempt_at <= ?`). GRDB's default `Date` storage is a
+/// text format, so the conversion is explicit and in one place.
+extension Date {
+    var storedSeconds: Double { timeIntervalSince1970 }
+
+    init(storedSeconds: Double) {
+        self.init(timeIntervalSince1970: storedSeconds)
+    }
+}

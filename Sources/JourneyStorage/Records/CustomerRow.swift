@@ -1,0 +1,37 @@
+import Foundation
+import GRDB
+import JourneyRuntime
+
+/// A row of `customers`: the last committed ``CustomerState`` of one customer.
+struct CustomerRow: Codable, FetchableRecord, TableRecord {
+    static let databaseTableName = "customers"
+
+    enum CodingKeys: String, CodingKey {
+        case id, snapshot
+        case updatedAt = "updated_at"
+    }
+
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+    }
+
+    var id: String
+    var snapshot: Data
+    var updatedAt: Double
+
+    /// Inserts or replaces the snapshot. `updated_at` is SQLite's wall clock at
+    /// write time: bookkeeping for operators, outside the deterministic core.
+    static func upsert(_ state: CustomerState, _ db: Database, _ coder: BlobCoder) throws {
+        let blob = try coder.encode(state, as: "snapshot of customer", key: state.customerID)
+        try db.cachedStatement(sql: """
+            INSERT INTO customers (id, snapshot, updated_at)
+            VALUES (?, ?, (julianday('now') - 2440587.5) * 86400.0)
+            ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot, updated_at = excluded.updated_at
+            """).execute(arguments: [state.customerID, blob])
+    }
+
+    /// The decoded snapshot; a blob that no longer decodes is ``StorageError/Code/unreadableSnapshot``.
+    func state(_ coder: BlobCoder) throws -> CustomerState {
+        try coder.decode(CustomerState.self, from: snapshot, as: "snapshot of customer", key: id, code: .unreadableSnapshot)
+    }
+}

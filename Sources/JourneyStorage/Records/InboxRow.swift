@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+import JourneyRuntime
+
+/// A row of `inbox`: one accepted input waiting for its effects to commit.
+struct InboxRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "inbox"
+
+    enum CodingKeys: String, CodingKey {
+        case sequence
+        case customerID = "customer_id"
+        case payload
+        case acceptedAt = "accepted_at"
+    }
+
+    enum Columns {
+        static let sequence = Column(CodingKeys.sequence)
+    }
+
+    var sequence: Int64
+    var customerID: String
+    var payload: Data
+    var acceptedAt: Double
+
+    init(_ entry: InboxEntry, _ coder: BlobCoder) throws {
+        sequence = entry.sequence
+        customerID = entry.input.customerID
+        payload = try coder.encode(entry.input.payload, as: "inbox input", key: "#\(entry.sequence)")
+        acceptedAt = entry.input.acceptedAt.storedSeconds
+    }
+
+    func entry(_ coder: BlobCoder) throws -> InboxEntry {
+        let payload = try coder.decode(InboxInput.Payload.self, from: payload, as: "inbox input", key: "#\(sequence)")
+        return InboxEntry(sequence: sequence, input: InboxInput(payload: payload, acceptedAt: Date(storedSeconds: acceptedAt)))
+    }
+
+    /// Entries after `sequence`, in inbox order.
+    static func entries(after sequence: Int64, _ db: Database, _ coder: BlobCoder) throws -> [InboxEntry] {
+        try InboxRow.filter(Columns.sequence > sequence).order(Columns.sequence).fetchAll(db).map { try $0.entry(coder) }
+    }
+
+    /// Drops entries whose effects are committed. Nothing can ask for them any
+    /// more (recovery reads only entries after the applied sequence), and the
+    /// sequence counter lives in `shard_meta`, so numbering never restarts.
+    static func prune(through sequence: Int64, _ db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM inbox WHERE sequence <= ?").execute(arguments: [sequence])
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+import JourneyRuntime
+
+/// A row of `outbox`: one send or webhook call and where its delivery stands.
+struct OutboxRow: Codable, FetchableRecord, TableRecord {
+    static let databaseTableName = "outbox"
+
+    enum CodingKeys: String, CodingKey {
+        case idempotencyKey = "idempotency_key"
+        case position, message, status, attempts
+        case nextAttemptAt = "next_attempt_at"
+        case lastError = "last_error"
+    }
+
+    var idempotencyKey: String
+    var position: Int64
+    var message: Data
+    var status: String
+    var attempts: Int
+    var nextAttemptAt: Double
+    var lastError: String?
+
+    func entry(_ coder: BlobCoder) throws -> OutboxEntry {
+        let message = try coder.decode(OutboundMessage.self, from: message, as: "outbox message", key: idempotencyKey)
+        return OutboxEntry(
+            message: message, status: try Self.status(status, key: idempotencyKey), attempts: attempts,
+            nextAttemptAt: Date(storedSeconds: nextAttemptAt), lastError: lastError)
+    }
+
+    static func status(_ text: String, key: String) throws -> OutboxEntry.Status {
+        guard let status = OutboxEntry.Status(rawValue: text) else {
+            throw StorageError(
+                code: .unreadableRecord, message: "unknown outbox status '\(text)'", context: StorageError.Context(record: key))
+        }
+        return status
+    }
+
+    /// Inserts a pending row at `position` unless the key is already there, and
+    /// says whether it inserted.
+    ///
+    /// A replayed input produces the same sends with the same keys; ignoring a
+    /// known key keeps the first row (with its delivery status and attempts)
+    /// instead of queueing a second delivery. `ON CONFLICT (idempotency_key) DO
+    /// NOTHING` is `INSERT OR IGNORE` narrowed to that one conflict: a NOT NULL
+    /// or CHECK violation still fails loudly rather than silently dropping a send.
+    static func insertIfNew(_ message: OutboundMessage, position: Int64, _ db: Database, _ coder: BlobCoder) throws -> Bool {
+        let blob = try coder.encode(message, as: "outbox message", key: message.idempotencyKey)
+        try db.cachedStatement(sql: """
+            INSERT INTO outbox (idempotency_key, position, message, status, attempts, next_attempt_at, last_error)
+            VALUES (?, ?, ?, 'pending', 0, ?, NULL)
+            ON CONFLICT (idempotency_key) DO NOTHING
+            """).execute(arguments: [message.idempotencyKey, position, blob, message.time.storedSeconds])
+        return db.changesCount > 0
+    }
+
+    /// Pending rows due at `now`, in insertion order. The literal `'pending'`
+    /// (not a bound argument) lets SQLite use the partial index `outbox_pending`.
+    static func due(now: Date, limit: Int, _ db: Database, _ coder: BlobCoder) throws -> [OutboxEntry] {
+        try OutboxRow.fetchAll(db, sql: """
+            SELECT * FROM outbox
+            WHERE status = 'pending' AND next_attempt_at <= ?
+            ORDER BY position
+            LIMIT ?
+            """, arguments: [now.storedSeconds, limit]).map { try $0.entry(coder) }
+    }
+
+    /// Records one delivery outcome; an unknown key is ignored, as in memory.
+    static func apply(_ update: OutboxUpdate, _ db: Database) throws {
+        try db.cachedStatement(sql: """
+            UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?
+            WHERE idempotency_key = ?
+            """).execute(arguments: [
+                update.status.rawValue, update.attempts, update.nextAttemptAt.storedSeconds, update.lastError,
+                update.idempotencyKey,
+            ])
+    }
+
+    static func counts(_ db: Database) throws -> [OutboxEntry.Status: Int] {
+        var counts: [OutboxEntry.Status: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM outbox GROUP BY status") {
+            let text: String = row[0]
+            counts[try status(text, key: "status \(text)")] = row[1]
+        }
+        return counts
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import JourneyRuntime
+
+/// A row of `timers`: one pending ``TimerRequest``.
+///
+/// Tokens are `UInt64` in the runtime and INTEGER (signed 64-bit) in SQLite:
+/// the row stores the same bits (`Int64(bitPattern:)`), so every token round-trips.
+/// Ordering by token in SQL matches the runtime's for tokens below 2⁶³, which a
+/// counter incremented by one per timer never leaves.
+struct TimerRow: Codable, FetchableRecord, TableRecord {
+    static let databaseTableName = "timers"
+
+    enum CodingKeys: String, CodingKey {
+        case customerID = "customer_id"
+        case token, due
+        case journeyID = "journey_id"
+    }
+
+    enum Columns {
+        static let customerID = Column(CodingKeys.customerID)
+        static let token = Column(CodingKeys.token)
+        static let due = Column(CodingKeys.due)
+    }
+
+    var customerID: String
+    var token: Int64
+    var due: Double
+    var journeyID: String
+
+    init(_ timer: TimerRequest) {
+        customerID = timer.customerID
+        token = Int64(bitPattern: timer.token)
+        due = timer.due.storedSeconds
+        journeyID = timer.journeyID
+    }
+
+    var request: TimerRequest {
+        TimerRequest(customerID: customerID, token: UInt64(bitPattern: token), due: Date(storedSeconds: due), journeyID: journeyID)
+    }
+
+    /// Sets the timer, replacing one with the same key. Plain SQL: GRDB's
+    /// record `upsert` asks for a `rowid`, which a WITHOUT ROWID table lacks.
+    static func upsert(_ timer: TimerRequest, _ db: Database) throws {
+        let row = TimerRow(timer)
+        try db.cachedStatement(sql: """
+            INSERT INTO timers (customer_id, token, due, journey_id) VALUES (?, ?, ?, ?)
+            ON CONFLICT (customer_id, token) DO UPDATE SET due = excluded.due, journey_id = excluded.journey_id
+            """).execute(arguments: [row.customerID, row.token, row.due, row.journeyID])
+    }
+
+    static func delete(_ key: TimerKey, _ db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM timers WHERE customer_id = ? AND token = ?")
+            .execute(arguments: [key.customerID, Int64(bitPattern: key.token)])
+    }
+
+    /// Every pending timer in the order the scheduler loads them (served by `timers_by_due`).
+    static func allInDueOrder(_ db: Database) throws -> [TimerRequest] {
+        try TimerRow.order(Columns.due, Columns.customerID, Columns.token).fetchAll(db).map(\.request)
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+import JourneyRuntime
+
+/// The ``ShardStore`` operations, each one transaction. The order of the steps
+/// inside ``commit(_:)`` follows ``InMemoryShardStore`` exactly, so both stores
+/// agree even on odd commits (a timer both deleted and set: it ends set).
+extension SQLiteShardStore {
+    /// One read transaction, so timers, inbox and journey versions come from the
+    /// same committed state.
+    public func recover() async throws -> ShardRecovery {
+        try await read("recover") { db, coder in
+            let meta = try ShardMetaRow.fetch(db)
+            return ShardRecovery(
+                pendingTimers: try TimerRow.allInDueOrder(db),
+                unappliedInbox: try InboxRow.entries(after: meta.appliedInboxSequence, db, coder),
+                journeyVersions: try JourneyVersionRow.all(db, coder))
+        }
+    }
+
+    public func customer(_ id: String) async throws -> CustomerState? {
+        try await read("customer", record: id) { db, coder in
+            try CustomerRow.fetchOne(db, key: id)?.state(coder)
+        }
+    }
+
+    public func customerIDs() async throws -> [String] {
+        try await read("customerIDs") { db, _ in
+            try String.fetchAll(db, CustomerRow.select(CustomerRow.Columns.id).order(CustomerRow.Columns.id))
+        }
+    }
+
+    /// Appends in one transaction that also records the event ids.
+    ///
+    /// The de-duplication check and the inbox insert share the transaction: an
+    /// id is marked seen exactly when its input is durably in the inbox, so a
+    /// crash can neither lose an event whose id was recorded nor accept one twice.
+    ///
+    /// Sequences are assigned here, gapless (a duplicate takes no number), from
+    /// the counter in `shard_meta`: "applied up to N" then means exactly inputs
+    /// 1…N, and a consumer seeing N+2 after N knows an input is missing.
+    public func append(_ inputs: [InboxInput]) async throws -> [InboxAppendResult] {
+        if inputs.isEmpty { return [] }
+        return try await write("append") { db, coder in
+            var meta = try ShardMetaRow.fetch(db)
+            var results: [InboxAppendResult] = []
+            results.reserveCapacity(inputs.count)
+            for input in inputs {
+                if let id = input.eventID, !(try SeenEventRow.insertIfNew(id, db)) {
+                    results.append(.duplicate)
+                    continue
+                }
+                meta.lastInboxSequence += 1
+                let entry = InboxEntry(sequence: meta.lastInboxSequence, input: input)
+                try InboxRow(entry, coder).insert(db)
+                results.append(.appended(entry))
+            }
+            try meta.update(db)
+            return results
+        }
+    }
+
+    /// Commits snapshots, timers, outbox rows, the applied position and actions
+    /// in one transaction: after a crash either all of an input's effects are
+    /// there or none are, and recovery replays the inbox from the applied position.
+    public func commit(_ commit: ShardCommit) async throws {
+        if commit.isEmpty { return }
+        let historyLimit = options.actionHistoryLimit
+        try await write("commit") { db, coder in
+            var meta = try ShardMetaRow.fetch(db)
+            let metaBefore = meta
+            for snapshot in commit.snapshots {
+                try CustomerRow.upsert(snapshot, db, coder)
+            }
+            for key in commit.timersDeleted {
+                try TimerRow.delete(key, db)
+            }
+            for timer in commit.timersSet {
+                try TimerRow.upsert(timer, db)
+            }
+            for message in commit.outbox {
+                if try OutboxRow.insertIfNew(message, position: meta.lastOutboxPosition + 1, db, coder) {
+                    meta.lastOutboxPosition += 1
+                }
+            }
+            if let sequence = commit.appliedInboxSequence, sequence > meta.appliedInboxSequence {
+                meta.appliedInboxSequence = sequence
+                try InboxRow.prune(through: sequence, db)
+            }
+            var touched: Set<String> = []
+            for action in commit.actions {
+                try ActionRow.insert(action, db, coder)
+                touched.insert(action.customer)
+            }
+            for customerID in touched {
+                try ActionRow.prune(customerID: customerID, keeping: historyLimit, db)
+            }
+            if meta.lastOutboxPosition != metaBefore.lastOutboxPosition
+                || meta.appliedInboxSequence != metaBefore.appliedInboxSequence {
+                try meta.update(db)
+            }
+        }
+    }
+
+    public func dueOutbox(now: Date, limit: Int) async throws -> [OutboxEntry] {
+        try await read("dueOutbox") { db, coder in
+            try OutboxRow.due(now: now, limit: limit, db, coder)
+        }
+    }
+
+    public func updateOutbox(_ updates: [OutboxUpdate]) async throws {
+        if updates.isEmpty { return }
+        try await write("updateOutbox") { db, _ in
+            for update in updates { try OutboxRow.apply(update, db) }
+        }
+    }
+
+    public func outboxCounts() async throws -> [OutboxEntry.Status: Int] {
+        try await read("outboxCounts") { db, _ in try OutboxRow.counts(db) }
+    }
+
+    public func recentActions(of customerID: String, limit: Int) async throws -> [ActionRecord] {
+        try await read("recentActions", record: customerID) { db, coder in
+            try ActionRow.recent(customerID: customerID, limit: limit, db, coder)
+        }
+    }
+
+    public func saveJourneyVersion(_ version: StoredJourneyVersion) async throws {
+        try await write("saveJourneyVersion", record: "\(version.journeyID)@\(version.version)") { db, coder in
+            try JourneyVersionRow(version, coder).upsert(db)
+        }
+    }
+
+    /// Every outbox entry in insertion order, as ``InMemoryShardStore/allOutbox()``
+    /// gives (tests compare the outboxes of two runs).
+    public func allOutbox() async throws -> [OutboxEntry] {
+        try await read("allOutbox") { db, coder in
+            try OutboxRow.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY position").map { try $0.entry(coder) }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+import JourneyRuntime
+import Testing
+
+@testable import JourneyStorage
+
+/// Behaviour only a real file has: durability across reopening, pragmas,
+/// atomic commits, typed errors for damaged data.
+@Suite("SQLiteShardStore")
+struct SQLiteShardStoreTests {
+    @Test("everything committed survives closing and reopening the file")
+    func survivesReopen() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("shard.sqlite").path
+            let inputs = [Fixture.event("e1"), Fixture.event("e2"), Fixture.event("e3")]
+            let first = try SQLiteShardStore(path: path)
+            _ = try await first.append(inputs)
+            try await first.commit(ShardCommit(
+                snapshots: [Fixture.customer("alice")], timersSet: [Fixture.timer("alice", 7, due: 3_600)],
+                outbox: [Fixture.message("k1"), Fixture.message("k2")], appliedInboxSequence: 2,
+                actions: [Fixture.action("alice", step: "remind")]))
+            try await first.updateOutbox([OutboxUpdate(idempotencyKey: "k1", status: .delivered, attempts: 1, nextAttemptAt: Fixture.at(1))])
+            try await first.saveJourneyVersion(Fixture.journeyVersion("cart", version: 1))
+            try first.close()
+
+            let second = try SQLiteShardStore(path: path)
+            let recovery = try await second.recover()
+            #expect(recovery.pendingTimers == [Fixture.timer("alice", 7, due: 3_600)])
+            #expect(recovery.unappliedInbox == [InboxEntry(sequence: 3, input: inputs[2])])
+            #expect(recovery.journeyVersions == [Fixture.journeyVersion("cart", version: 1)])
+            #expect(try await second.customer("alice") == Fixture.customer("alice"))
+            #expect(try await second.dueOutbox(now: Fixture.at(10), limit: 10).map(\.message) == [Fixture.message("k2")])
+            #expect(try await second.outboxCounts() == [.pending: 1, .delivered: 1])
+            #expect(try await second.recentActions(of: "alice", limit: 5) == [Fixture.action("alice", step: "remind")])
+            // Seen ids and the sequence counter survive too, although applied inbox rows were pruned.
+            #expect(try await second.append([Fixture.event("e1"), Fixture.event("e4")]).sequences == [nil, 4])
+            try second.close()
+        }
+    }
+
+    @Test("a commit that fails part-way leaves nothing behind")
+    func commitIsAtomic() async throws {
+        let store = try SQLiteShardStore.inMemory()
+        var unencodable = Fixture.message("k2")
+        unencodable.data = .number(.nan)  // JSON has no NaN: encoding fails after the snapshot and timer were written.
+        let error = await #expect(throws: StorageError.self) {
+            try await store.commit(ShardCommit(
+                snapshots: [Fixture.customer("alice")], timersSet: [Fixture.timer("alice", 1, due: 5)],
+                outbox: [Fixture.message("k1"), unencodable], appliedInboxSequence: 1))
+        }
+        #expect(error?.code == .encodingFailed)
+        #expect(error?.context.operation == "commit" && error?.context.record == "k2")
+        #expect(try await store.customer("alice") == nil)
+        #expect(try await store.recover().pendingTimers.isEmpty)
+        #expect(try await store.outboxCounts().isEmpty)
+        // The outbox position did not advance either: the next send is still first.
+        try await store.commit(ShardCommit(outbox: [Fixture.message("k3")]))
+        #expect(try await store.allOutbox().map(\.message.idempotencyKey) == ["k3"])
+    }
+
+    @Test("the synchronous option sets PRAGMA synchronous on every connection", arguments: SQLiteShardStore.Options.Synchronous.allCases)
+    func synchronousPragma(mode: SQLiteShardStore.Options.Synchronous) async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteShardStore(
+                path: directory.appendingPathComponent("shard.sqlite").path, options: .init(synchronous: mode))
+            let expected = mode == .full ? 2 : 1  // SQLite's numbering: OFF 0, NORMAL 1, FULL 2.
+            let onWriter = try await store.writer.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+            let onReader = try await store.writer.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+            let journal = try await store.writer.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+            #expect(onWriter == expected)
+            #expect(onReader == expected)
+            #expect(journal == "wal")
+            try store.close()
+        }
+    }
+
+    @Test("FULL is the default")
+    func fullByDefault() {
+        #expect(SQLiteShardStore.Options().synchronous == .full)
+        #expect(SQLiteShardStore.Options().actionHistoryLimit == 100)
+    }
+
+    @Test("a snapshot that no longer decodes is a typed error naming the customer and file")
+    func unreadableSnapshot() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("shard.sqlite").path
+            let store = try SQLiteShardStore(path: path, shard: 3)
+            try await store.commit(ShardCommit(snapshots: [Fixture.customer("alice")]))
+            try await store.writer.write { try $0.execute(sql: "UPDATE customers SET snapshot = x'7b7d' WHERE id = 'alice'") }
+            let error = await #expect(throws: StorageError.self) { try await store.customer("alice") }
+            #expect(error?.code == .unreadableSnapshot)
+            #expect(error?.context == StorageError.Context(path: path, shard: 3, operation: "customer", record: "alice"))
+            #expect(error?.cause is DecodingError)
+            try store.close()
+        }
+    }
+
+    @Test("a file that is not a database is refused with a typed error, not a bare GRDB error")
+    func notADatabase() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("shard.sqlite").path
+            try Data(String(repeating: "definitely not SQLite\n", count: 400).utf8).write(to: URL(fileURLWithPath: path))
+            let error = #expect(throws: StorageError.self) { try SQLiteShardStore(path: path, shard: 0) }
+            #expect(error?.code == .corruptDatabase)
+            #expect(error?.context.path == path)
+            #expect(error?.cause is DatabaseError)
+        }
+    }
+
+    @Test("the relay's poll and recovery read their indexes instead of sorting the table")
+    func queryPlans() async throws {
+        let store = try SQLiteShardStore.inMemory()
+        func plan(_ sql: String) async throws -> String {
+            try await store.writer.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "; ")
+            }
+        }
+        let due = try await plan("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= 1 ORDER BY position LIMIT 10")
+        #expect(due.contains("outbox_pending") && !due.contains("TEMP B-TREE"), "\(due)")
+        let timers = try await plan("SELECT * FROM timers ORDER BY due, customer_id, token")
+        #expect(timers.contains("timers_by_due") && !timers.contains("TEMP B-TREE"), "\(timers)")
+    }
+
+    @Test("errors print their code, message and context")
+    func errorDescription() {
+        let error = StorageError(
+            code: .shardCountMismatch, message: "created with 8 shards, 16 requested",
+            context: StorageError.Context(path: "/data/waymark.json", shard: 2, operation: "open"))
+        #expect(error.description == "shardCountMismatch: created with 8 shards, 16 requested (path: /data/waymark.json, shard: 2, operation: open)")
+    }
+}
