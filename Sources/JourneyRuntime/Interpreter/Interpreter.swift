@@ -66,9 +66,14 @@ struct InterpreterPass {
             state.profile.apply(change)
             checkSegments(event: nil)
         case .timer(let firing):
+            let before = state.profile
             handleTimer(firing.token)
+            // An `update` step run by the timer is a profile change: segments are checked now, not at the next recheck.
+            if state.profile != before { checkSegments(event: nil) }
         case .scheduleTick(let journeyID):
+            let before = state.profile
             handleScheduleTick(journeyID)
+            if state.profile != before { checkSegments(event: nil) }
         case .checkSegments:
             checkSegments(event: nil)
         case .undeploy(let journeyID):

@@ -74,7 +74,7 @@ public struct Profile: Sendable, Hashable, Codable {
         var events = attributes["events"]?.objectValue ?? [:]
         var counter = events[event.name]?.objectValue ?? [:]
         counter["count"] = .number((counter["count"]?.numberValue ?? 0) + 1)
-        counter["last_at"] = time
+        if (counter["last_at"]?.stringValue).map({ text >= $0 }) ?? true { counter["last_at"] = time }
         events[event.name] = .object(counter)
         attributes["events"] = .object(events)
         if event.name == CustomerEvent.purchaseName {
