@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "waymark", targets: ["WaymarkCLI"]),
+        .executable(name: "waymark-engine-harness", targets: ["WaymarkEngineHarness"]),
         .library(name: "JourneyModel", targets: ["JourneyModel"]),
         .library(name: "JourneyYAML", targets: ["JourneyYAML"]),
         .library(name: "JourneyRuntime", targets: ["JourneyRuntime"]),
@@ -48,6 +49,11 @@ let package = Package(
                 .product(name: "Collections", package: "swift-collections"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        // A load driver the recovery tests run as a child process and kill.
+        .executableTarget(
+            name: "WaymarkEngineHarness",
+            dependencies: ["JourneyEngine", "JourneyStorage", "JourneyYAML", .product(name: "Logging", package: "swift-log")]
         ),
         // Test doubles and helpers, shipped like swift-log's InMemoryLogging.
         .target(name: "WaymarkTestSupport", dependencies: ["JourneyEngine"]),

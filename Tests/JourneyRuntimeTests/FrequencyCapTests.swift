@@ -90,7 +90,7 @@ struct FrequencyCapTests {
         var h = Harness(definition, channels: rules)
         h.event("signup", at: 0)
         #expect(h.log.dropFirst().dropLast() == [
-            "+0 j#1 suppressed s tpl=s why=unreachable",
+            "+0 j#1 suppressed s tpl=s why=no_reachable_channel",
             "+0 j#1 send e ch=email tpl=e",
             "+0 j#1 suppressed e2 ch=email tpl=e2 why=frequency_cap",
         ])

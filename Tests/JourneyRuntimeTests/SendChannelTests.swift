@@ -65,7 +65,7 @@ struct SendChannelTests {
 
     @Test func noReachableChannelIsSuppressedAsUnreachableAndTheRunGoesOn() {
         #expect(Self.sendLines(.chain(["push", "sms"]), attributes: ["email": "a@b"]) == [
-            "+0 j#1 suppressed msg tpl=note why=unreachable",
+            "+0 j#1 suppressed msg tpl=note why=no_reachable_channel",
             "+0 j#1 update after",
             "+0 j#1 exit after why=completed",
         ])
@@ -89,7 +89,7 @@ struct SendChannelTests {
         var h = Harness(journey(steps: [step("msg", .sendOn(.single("email"), "note"))]), attributes: ["email": "a@b"], channels: Self.rules)
         h.profile([:], consent: ["email": false], at: 0)
         h.event("signup", at: minutes(1))
-        #expect(h.log[1] == "+1m j#1 suppressed msg tpl=note why=unreachable")
+        #expect(h.log[1] == "+1m j#1 suppressed msg tpl=note why=no_reachable_channel")
     }
 
     @Test func unlistedChannelsFollowAllowUnlistedAndNoRulesMeansEverythingIsReachable() {
@@ -134,7 +134,7 @@ struct SendChannelTests {
         #expect(h.log == [
             "+0 j#1 enter first",
             "+0 j#1 send first ch=email tpl=first",
-            "+0 j#1 suppressed second tpl=second why=unreachable",
+            "+0 j#1 suppressed second tpl=second why=no_reachable_channel",
             "+1h j#1 goal first ch=email tpl=first",
             "+1h j#1 exit nap why=goal",
         ])

@@ -16,6 +16,9 @@ extension JourneyEngine: Service {
                 group.addTask { try await shard.run(clock: clock) }
             }
             group.addTask { try await self.scheduleLoop() }
+            let relays = relays
+            let relayTasks = relays.map { relay in Task { await relay.run() } }
+            defer { relayTasks.forEach { $0.cancel() } }
             let stopRequest = stopRequest
             await withTaskGroup(of: Void.self) { waiters in
                 waiters.addTask { try? await gracefulShutdown() }

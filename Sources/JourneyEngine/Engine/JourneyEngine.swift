@@ -11,6 +11,8 @@ import Logging
 public actor JourneyEngine {
     public let configuration: EngineConfiguration
     public nonisolated let shards: [Shard]
+    /// One per shard when sends are delivered (a node); none in the simulator.
+    public nonisolated let relays: [OutboxRelay]
     let stores: [any ShardStore]
     let clock: any JourneyClock
     let logger: Logger
@@ -25,7 +27,8 @@ public actor JourneyEngine {
 
     public init(
         configuration: EngineConfiguration, stores: [any ShardStore], clock: any JourneyClock,
-        actorSystem: WaymarkActorSystem = WaymarkActorSystem(), observer: (any ShardObserver)? = nil, logger: Logger
+        actorSystem: WaymarkActorSystem = WaymarkActorSystem(), observer: (any ShardObserver)? = nil,
+        relay: OutboxRelay.Configuration? = nil, seed: UInt64 = 0, logger: Logger
     ) {
         precondition(stores.count == configuration.shardCount, "one store per shard")
         self.configuration = configuration
@@ -35,10 +38,19 @@ public actor JourneyEngine {
         self.actorSystem = actorSystem
         let interpreter = Interpreter(catalog: JourneyCatalog(), channels: configuration.channels)
         let start = clock.now()
+        let relays: [OutboxRelay] = relay.map { relay in
+            stores.enumerated().map { index, store -> OutboxRelay in
+                var relayLogger = logger
+                relayLogger[metadataKey: "shard.id"] = "\(index)"
+                return OutboxRelay(store: store, configuration: relay, clock: clock, seed: seed &+ UInt64(index), logger: relayLogger)
+            }
+        } ?? []
+        self.relays = relays
         shards = stores.enumerated().map { index, store in
             Shard(
                 index: index, store: store, interpreter: interpreter, actorSystem: actorSystem,
-                passivation: configuration.passivation, start: start, observer: observer, logger: logger)
+                passivation: configuration.passivation, start: start,
+                observer: RelayingObserver(relay: relays.isEmpty ? nil : relays[index], next: observer), logger: logger)
         }
     }
 

@@ -30,6 +30,30 @@ public struct OutboundMessage: Sendable, Hashable, Codable {
     public var event: EventContext?
     public var variant: String?
 
+    public init(
+        idempotencyKey: String, kind: Kind, time: Date, customerID: String, journeyID: String, version: Int, run: Int,
+        stepID: String, visit: Int, channel: String, template: String?, message: String?, data: JSONValue?,
+        webhook: Webhook?, profile: JSONValue, event: EventContext?, variant: String?
+    ) {
+        self.idempotencyKey = idempotencyKey
+        self.kind = kind
+        self.time = time
+        self.customerID = customerID
+        self.journeyID = journeyID
+        self.version = version
+        self.run = run
+        self.stepID = stepID
+        self.visit = visit
+        self.channel = channel
+        self.template = template
+        self.message = message
+        self.data = data
+        self.webhook = webhook
+        self.profile = profile
+        self.event = event
+        self.variant = variant
+    }
+
     /// The key for a step execution; journey and step ids cannot contain `/`, so the key is unambiguous.
     public static func idempotencyKey(journeyID: String, run: Int, stepID: String, visit: Int, customerID: String) -> String {
         "\(journeyID)/\(run)/\(stepID)/\(visit)/\(customerID)"

@@ -22,7 +22,7 @@ extension InterpreterPass {
     mutating func performSend(_ send: Send, step: Step, runAt index: Int, journey: DeployedJourney) {
         let run = state.runs[index]
         guard let channel = candidateChannels(send.channel).first(where: { interpreter.channels.isReachable($0, profile: state.profile) }) else {
-            record(.suppressed, run: run, step: step.id, template: send.template, reason: "unreachable")
+            record(.suppressed, run: run, step: step.id, template: send.template, reason: "no_reachable_channel")
             return
         }
         if let cap = journey.definition.limits.frequencyCap, cap.channels?.contains(channel) ?? true {

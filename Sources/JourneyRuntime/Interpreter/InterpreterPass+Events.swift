@@ -33,10 +33,10 @@ extension InterpreterPass {
         guard let journey = journey(of: run) else { return }
         let definition = journey.definition
         let context = evaluationContext(for: run, event: event)
-        if definition.exits.contains(where: { $0.event == event.name && ($0.condition?.holds(in: context) ?? true) }) {
-            endRun(at: index, reason: "exit_event")
-            return
-        }
+        // Exit criteria decide how the run ends, but an event that is both an exit and the goal
+        // still counts as a conversion: the language's own example (cart abandonment, where a
+        // purchase is both) would otherwise never convert.
+        let exits = definition.exits.contains { $0.event == event.name && ($0.condition?.holds(in: context) ?? true) }
         if let goal = definition.goal, goal.event == event.name, !run.converted,
             goal.within.map({ now.timeIntervalSince(run.enteredAt) <= Double($0.seconds) }) ?? true,
             goal.condition?.holds(in: context) ?? true
@@ -44,14 +44,18 @@ extension InterpreterPass {
             state.runs[index].converted = true
             let attribution = run.lastSend
             record(.goal, run: run, step: attribution?.stepID ?? run.stepID, channel: attribution?.channel, template: attribution?.template)
-            if run.variant == Split.holdoutName {
+            if !exits && run.variant == Split.holdoutName {
                 endRun(at: index, reason: "holdout")
                 return
             }
-            if goal.exitsRun {
+            if !exits && goal.exitsRun {
                 endRun(at: index, reason: "goal")
                 return
             }
+        }
+        if exits {
+            endRun(at: index, reason: "exit_event")
+            return
         }
         guard let waiting = run.waiting, waiting.reason == .event,
             let stepIndex = journey.index(of: run.stepID),

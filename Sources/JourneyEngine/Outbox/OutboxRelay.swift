@@ -1,0 +1,157 @@
+import Foundation
+import JourneyRuntime
+import Logging
+
+/// Takes sends out of a shard's outbox and delivers them through channel
+/// adapters: rate-limited per channel, retried with backoff and jitter,
+/// dead-lettered after the last attempt. A delivery is marked done only after
+/// its adapter succeeded, so a restart resumes pending deliveries with the
+/// same idempotency key.
+public actor OutboxRelay {
+    public struct Configuration: Sendable {
+        public var adapters: [String: any ChannelAdapter]
+        /// Used for channels without an adapter of their own; nil dead-letters such messages.
+        public var defaultAdapter: (any ChannelAdapter)?
+        public var renderer: any MessageRenderer
+        public var retry: RetryPolicy
+        /// Deliveries per second per channel; absent means unlimited.
+        public var rateLimits: [String: Double]
+        /// How often to look for retries that became due when nothing else wakes the relay.
+        public var pollInterval: TimeInterval
+
+        public init(
+            adapters: [String: any ChannelAdapter], defaultAdapter: (any ChannelAdapter)? = nil,
+            renderer: any MessageRenderer = NoRenderer(), retry: RetryPolicy = RetryPolicy(),
+            rateLimits: [String: Double] = [:], pollInterval: TimeInterval = 1
+        ) {
+            self.adapters = adapters
+            self.defaultAdapter = defaultAdapter
+            self.renderer = renderer
+            self.retry = retry
+            self.rateLimits = rateLimits
+            self.pollInterval = pollInterval
+        }
+    }
+
+    let store: any ShardStore
+    let configuration: Configuration
+    let clock: any JourneyClock
+    let logger: Logger
+    private var random: SplitMix64
+    private var limiters: [String: RateLimiter] = [:]
+    nonisolated let wakeup = Wakeup()
+    /// Outcomes so far, for metrics: (channel, outcome) → count.
+    public private(set) var outcomes: [DeliveryOutcomeKey: Int] = [:]
+
+    public init(store: any ShardStore, configuration: Configuration, clock: any JourneyClock, seed: UInt64, logger: Logger) {
+        self.store = store
+        self.configuration = configuration
+        self.clock = clock
+        self.random = SplitMix64(seed: seed)
+        self.logger = logger
+    }
+
+    /// New messages were committed: look now rather than at the next poll.
+    public nonisolated func notify() {
+        wakeup.ring()
+    }
+
+    /// Delivers until cancelled.
+    public func run() async {
+        while !Task.isCancelled {
+            let delivered = await deliverDue()
+            if delivered > 0 { continue }
+            let clock = clock
+            let wakeup = wakeup
+            let poll = clock.now().addingTimeInterval(configuration.pollInterval)
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await clock.sleep(until: poll) }
+                group.addTask { await wakeup.wait() }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// One pass over the due messages; returns how many were attempted.
+    @discardableResult
+    public func deliverDue(limit: Int = 256) async -> Int {
+        let due: [OutboxEntry]
+        do {
+            due = try await store.dueOutbox(now: clock.now(), limit: limit)
+        } catch {
+            logger.error("reading the outbox failed", metadata: ["error": "\(error)"])
+            return 0
+        }
+        var updates: [OutboxUpdate] = []
+        for entry in due {
+            await waitForRateLimit(entry.message.channel)
+            updates.append(await attempt(entry))
+        }
+        if !updates.isEmpty {
+            do {
+                try await store.updateOutbox(updates)
+            } catch {
+                // The adapters succeeded but the outcome was not recorded: the same keys go out again, and
+                // the receivers' idempotency keeps them single.
+                logger.error("recording delivery outcomes failed", metadata: ["error": "\(error)"])
+            }
+        }
+        return due.count
+    }
+
+    private func attempt(_ entry: OutboxEntry) async -> OutboxUpdate {
+        let message = entry.message
+        let attempt = entry.attempts + 1
+        let now = clock.now()
+        var metadata: Logger.Metadata = [
+            "customer.id": "\(message.customerID)", "journey.id": "\(message.journeyID)",
+            "channel": "\(message.channel)", "idempotency_key": "\(message.idempotencyKey)", "attempt": "\(attempt)",
+        ]
+        do {
+            guard let adapter = configuration.adapters[message.channel] ?? configuration.defaultAdapter else {
+                throw DeliveryError(retryable: false, "no adapter is configured for channel `\(message.channel)`")
+            }
+            let body = try configuration.renderer.render(message)
+            try await adapter.deliver(Delivery(message: message, body: body, attempt: attempt))
+            count(message.channel, .delivered)
+            return OutboxUpdate(idempotencyKey: message.idempotencyKey, status: .delivered, attempts: attempt, nextAttemptAt: now)
+        } catch {
+            let retryable = (error as? DeliveryError)?.isRetryable ?? false
+            metadata["error"] = "\(error)"
+            if retryable && attempt < configuration.retry.maximumAttempts {
+                let jitter = Double(random.next() >> 11) / Double(UInt64(1) << 53)
+                let next = now.addingTimeInterval(configuration.retry.delay(afterAttempt: attempt, jitter: jitter))
+                logger.warning("delivery failed; will retry", metadata: metadata)
+                count(message.channel, .retried)
+                return OutboxUpdate(idempotencyKey: message.idempotencyKey, status: .pending, attempts: attempt, nextAttemptAt: next, lastError: "\(error)")
+            }
+            logger.error("delivery failed; dead-lettered", metadata: metadata)
+            count(message.channel, .deadLettered)
+            return OutboxUpdate(idempotencyKey: message.idempotencyKey, status: .deadLettered, attempts: attempt, nextAttemptAt: now, lastError: "\(error)")
+        }
+    }
+
+    private func waitForRateLimit(_ channel: String) async {
+        guard let rate = configuration.rateLimits[channel], rate > 0 else { return }
+        var limiter = limiters[channel] ?? RateLimiter(ratePerSecond: rate, now: clock.now())
+        while let until = limiter.take(now: clock.now()) {
+            try? await clock.sleep(until: until)
+        }
+        limiters[channel] = limiter
+    }
+
+    private func count(_ channel: String, _ outcome: DeliveryOutcomeKey.Outcome) {
+        outcomes[DeliveryOutcomeKey(channel: channel, outcome: outcome), default: 0] += 1
+    }
+}
+
+/// A channel and what happened to a delivery attempt on it.
+public struct DeliveryOutcomeKey: Hashable, Sendable {
+    public enum Outcome: String, Sendable {
+        case delivered, retried, deadLettered = "dead_lettered"
+    }
+
+    public var channel: String
+    public var outcome: Outcome
+}
