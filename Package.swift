@@ -3,6 +3,8 @@
 // The target graph is the architecture: arrows only point down.
 //
 //   waymark (WaymarkCLI)   subcommands only
+//   WaymarkServer          the node: HTTP API, auth, metrics, config, channels, service group
+//                          (Hummingbird, AsyncHTTPClient, Mustache, Prometheus; never below this line)
 //   JourneyYAML            YAML front end with source locations   (Yams)
 //   JourneyEngine          customer actors, shards, scheduler     (swift-log, service-lifecycle)
 //   JourneyStorage         per-shard SQLite                       (GRDB)
@@ -29,6 +31,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         // Pure core: the journey language. No I/O, no third-party dependencies.
@@ -62,11 +69,29 @@ let package = Package(
             name: "JourneyYAML",
             dependencies: ["JourneyModel", .product(name: "Yams", package: "Yams")]
         ),
+        // The node (`waymark serve`): HTTP API, auth, config, metrics, webhook and Mustache channels,
+        // and the service group that runs the engine and the server together.
+        .target(
+            name: "WaymarkServer",
+            dependencies: [
+                "JourneyEngine", "JourneyStorage", "JourneyYAML", "JourneyRuntime", "JourneyModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "WaymarkCLI",
             dependencies: [
-                "JourneyModel", "JourneyYAML",
+                "JourneyModel", "JourneyYAML", "WaymarkServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "JourneyModelTests", dependencies: ["JourneyModel"]),
@@ -74,6 +99,15 @@ let package = Package(
         .testTarget(name: "JourneyStorageTests", dependencies: ["JourneyStorage"]),
         .testTarget(name: "JourneyEngineTests", dependencies: ["JourneyEngine", "JourneyYAML", "WaymarkTestSupport"]),
         .testTarget(name: "JourneyYAMLTests", dependencies: ["JourneyYAML"]),
+        .testTarget(
+            name: "WaymarkServerTests",
+            dependencies: [
+                "WaymarkServer", "WaymarkTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,64 @@
+import Foundation
+import Hummingbird
+import JourneyEngine
+import JourneyModel
+import JourneyRuntime
+import Logging
+
+/// The HTTP API of a node: `/v1` for ingest, customers and journeys (behind
+/// auth), and `/health`, `/ready`, `/metrics` for operations.
+///
+/// Handlers stay thin: they parse and check the request, call the engine, and
+/// shape its answer as JSON. Meaning lives in the engine and the interpreter.
+struct NodeAPI: Sendable {
+    let engine: JourneyEngine
+    let stores: [any ShardStore]
+    let stats: JourneyStats
+    let metrics: NodeMetrics
+    let clock: any JourneyClock
+    let body: RequestBodyReader
+    let payload: IngestPayload
+    /// What `POST /v1/journeys` validates against: this node's channels and templates.
+    let validator: JourneyValidator
+    let logger: Logger
+
+    func register(on router: Router<BasicRequestContext>, auth: NodeConfiguration.Auth) {
+        router.add(middleware: ErrorMiddleware(logger: logger, rejected: { [metrics] code in metrics.requestRejected(code: code) }))
+        router.get("health") { _, _ in JSONResponse.make(["status": "ok"]) }
+        router.get("ready") { _, _ in try await ready() }
+        router.get("metrics") { _, _ in await metricsText() }
+        let v1 = router.group("v1").add(middleware: AuthMiddleware(auth: auth))
+        v1.post("events") { request, _ in try await ingestEvents(request) }
+        v1.post("profiles") { request, _ in try await ingestProfiles(request) }
+        v1.get("customers/:id") { _, context in try await customer(context.parameters.require("id")) }
+        v1.get("journeys") { _, _ in await journeys() }
+        v1.post("journeys") { request, _ in try await deployJourney(request) }
+        v1.delete("journeys/:id") { request, context in
+            try await undeployJourney(context.parameters.require("id"), exitRuns: try exitRuns(request))
+        }
+        v1.get("journeys/:id/stats") { _, context in try await journeyStats(context.parameters.require("id")) }
+    }
+
+    func ready() async throws -> Response {
+        guard await engine.isReady else {
+            return JSONResponse.make(["status": "starting"], status: .serviceUnavailable)
+        }
+        return JSONResponse.make(["status": "ready"])
+    }
+
+    func metricsText() async -> Response {
+        await metrics.collect(engine: engine, stores: stores, now: clock.now())
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition())))
+    }
+
+    /// `?exit_runs=true|false` (absent: false).
+    func exitRuns(_ request: Request) throws -> Bool {
+        switch request.uri.queryParameters.get("exit_runs") {
+        case nil, "false", "0": return false
+        case "true", "1", "": return true
+        case let other?: throw APIError.badRequest("invalid_query", "`exit_runs` must be true or false, not `\(other)`", field: "exit_runs")
+        }
+    }
+}

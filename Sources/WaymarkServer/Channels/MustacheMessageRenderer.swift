@@ -1,0 +1,89 @@
+import Foundation
+import JourneyEngine
+import JourneyModel
+import JourneyRuntime
+import Mustache
+
+/// Renders outbox messages with swift-mustache from a journeys `templates/`
+/// folder: `NAME.CHANNEL.mustache` when present, else `NAME.mustache`.
+///
+/// Templates are parsed once at start, so a syntax error stops the node
+/// instead of dead-lettering messages hours later. Inline `message:` texts and
+/// webhook bodies are Mustache too; they are parsed on first use and cached.
+public final class MustacheMessageRenderer: MessageRenderer {
+    /// File names (`cart_reminder.email.mustache`), for journey validation.
+    public let fileNames: Set<String>
+    public let directory: String
+    private let library: MustacheLibrary
+    private let inline = InlineTemplateCache()
+
+    /// Loads every `*.mustache` file of `directory` (a missing folder means no templates).
+    public init(directory: String) throws {
+        self.directory = directory
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".mustache") }
+        var templates: [String: MustacheTemplate] = [:]
+        for name in names {
+            let path = (directory as NSString).appendingPathComponent(name)
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            do {
+                templates[String(name.dropLast(".mustache".count))] = try MustacheTemplate(string: text)
+            } catch {
+                throw RenderError(template: path, message: "cannot parse the template: \(error)")
+            }
+        }
+        fileNames = Set(names)
+        library = MustacheLibrary(templates: templates)
+    }
+
+    public func render(_ message: OutboundMessage) throws -> String? {
+        let context = MustacheContext.make(for: message)
+        if message.kind == .webhook {
+            switch message.webhook?.body {
+            case .template(let name)?: return try renderFile(name, channel: nil, context: context)
+            case .json(let body)?: return renderLeaves(body, context: context).description
+            case nil: return nil
+            }
+        }
+        if let name = message.template {
+            return try renderFile(name, channel: message.channel, context: context)
+        }
+        return try message.message.map { try renderInline($0, context: context) }
+    }
+
+    /// Renders a Mustache text (a webhook URL or header) against a message's context.
+    public func renderInline(_ text: String, for message: OutboundMessage) throws -> String {
+        try renderInline(text, context: MustacheContext.make(for: message))
+    }
+
+    private func renderFile(_ name: String, channel: String?, context: [String: Any]) throws -> String {
+        if let channel, let template = library.getTemplate(named: "\(name).\(channel)") {
+            return template.render(context, library: library)
+        }
+        guard let template = library.getTemplate(named: name) else {
+            throw RenderError(template: name, message: "no template `\(name)` in \(directory)")
+        }
+        return template.render(context, library: library)
+    }
+
+    private func renderInline(_ text: String, context: [String: Any]) throws -> String {
+        guard text.contains("{{") else { return text }
+        return try inline.template(for: text).render(context, library: library)
+    }
+
+    /// A JSON body whose string leaves are templates.
+    private func renderLeaves(_ value: JSONValue, context: [String: Any]) -> JSONValue {
+        switch value {
+        case .string(let text): return .string((try? renderInline(text, context: context)) ?? text)
+        case .array(let items): return .array(items.map { renderLeaves($0, context: context) })
+        case .object(let fields): return .object(fields.mapValues { renderLeaves($0, context: context) })
+        default: return value
+        }
+    }
+}
+
+/// A template that could not be found or parsed: the delivery is dead-lettered with this message.
+public struct RenderError: Error, CustomStringConvertible, Sendable {
+    public var template: String
+    public var message: String
+    public var description: String { "\(template): \(message)" }
+}
