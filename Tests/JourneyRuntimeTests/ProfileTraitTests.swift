@@ -21,9 +21,14 @@ struct ProfileTraitTests {
         #expect(profile["last_seen_at"] == "2024-03-04T14:00:00Z")
     }
 
-    @Test func theAcquisitionChannelIsTheChannelOfTheFirstEventThatHadOne() {
-        let profile = Self.traits([("visit", 0, [:]), ("visit", hours(1), ["channel": "wechat"]), ("visit", hours(2), ["channel": "sms"])])
+    @Test func theAcquisitionChannelIsTheChannelOfTheFirstRecordedEvent() {
+        let profile = Self.traits([("visit", 0, ["channel": "wechat"]), ("visit", hours(1), ["channel": "sms"])])
         #expect(profile["acquisition_channel"] == "wechat")
+    }
+
+    @Test func aFirstEventWithoutAChannelLeavesNoAcquisitionChannel() {
+        let profile = Self.traits([("visit", 0, [:]), ("visit", hours(1), ["channel": "wechat"])])
+        #expect(profile["acquisition_channel"] == .null)
     }
 
     @Test func eventCountsAndLastTimesPerName() {

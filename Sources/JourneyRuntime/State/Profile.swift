@@ -68,7 +68,9 @@ public struct Profile: Sendable, Hashable, Codable {
         // ISO-8601 UTC text sorts like time, so an event from the past never moves these the wrong way.
         if (attributes["first_seen_at"]?.stringValue).map({ text < $0 }) ?? true { attributes["first_seen_at"] = time }
         if (attributes["last_seen_at"]?.stringValue).map({ text >= $0 }) ?? true { attributes["last_seen_at"] = time }
-        if attributes["acquisition_channel"] == nil, let channel = event.channel {
+        // The acquisition channel is the channel of the first recorded event, as the language says;
+        // a first event without a `channel` leaves the customer without one.
+        if attributes["events"] == nil, attributes["acquisition_channel"] == nil, let channel = event.channel {
             attributes["acquisition_channel"] = .string(channel)
         }
         var events = attributes["events"]?.objectValue ?? [:]
