@@ -5,6 +5,7 @@
 //   waymark (WaymarkCLI)   subcommands only
 //   WaymarkServer          the node: HTTP API, auth, metrics, config, channels, service group
 //                          (Hummingbird, AsyncHTTPClient, Mustache, Prometheus; never below this line)
+//   JourneySimulator       replay, populations, reports, journey tests (no NIO; zlib via CZlib)
 //   JourneyYAML            YAML front end with source locations   (Yams)
 //   JourneyEngine          customer actors, shards, scheduler     (swift-log, service-lifecycle)
 //   JourneyStorage         per-shard SQLite                       (GRDB)
@@ -23,6 +24,7 @@ let package = Package(
         .library(name: "JourneyRuntime", targets: ["JourneyRuntime"]),
         .library(name: "JourneyStorage", targets: ["JourneyStorage"]),
         .library(name: "JourneyEngine", targets: ["JourneyEngine"]),
+        .library(name: "JourneySimulator", targets: ["JourneySimulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -69,6 +71,19 @@ let package = Package(
             name: "JourneyYAML",
             dependencies: ["JourneyModel", .product(name: "Yams", package: "Yams")]
         ),
+        // zlib, for reading gzip-compressed event logs as a stream.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Replays event logs and synthetic populations through the engine on a virtual clock;
+        // writes actions, summaries and the HTML report; runs journey tests.
+        .target(
+            name: "JourneySimulator",
+            dependencies: [
+                "JourneyEngine", "JourneyRuntime", "JourneyModel", "JourneyYAML", "CZlib",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Collections", package: "swift-collections"),
+            ]
+        ),
         // The node (`waymark serve`): HTTP API, auth, config, metrics, webhook and Mustache channels,
         // and the service group that runs the engine and the server together.
         .target(
@@ -89,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "WaymarkCLI",
             dependencies: [
-                "JourneyModel", "JourneyYAML", "WaymarkServer",
+                "JourneyModel", "JourneyYAML", "JourneySimulator", "WaymarkServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -99,6 +114,7 @@ let package = Package(
         .testTarget(name: "JourneyStorageTests", dependencies: ["JourneyStorage"]),
         .testTarget(name: "JourneyEngineTests", dependencies: ["JourneyEngine", "JourneyYAML", "WaymarkTestSupport"]),
         .testTarget(name: "JourneyYAMLTests", dependencies: ["JourneyYAML"]),
+        .testTarget(name: "JourneySimulatorTests", dependencies: ["JourneySimulator"]),
         .testTarget(
             name: "WaymarkServerTests",
             dependencies: [

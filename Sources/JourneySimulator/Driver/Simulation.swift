@@ -1,0 +1,251 @@
+import Foundation
+import HeapModule
+import JourneyEngine
+import JourneyModel
+import JourneyRuntime
+import Logging
+
+/// What a simulation run needs besides the journeys and the events.
+public struct SimulationOptions: Sendable {
+    /// The virtual time to start at; default: the first event's time.
+    public var start: Date?
+    /// The virtual time to stop at: timers due at or before it fire, later events are not
+    /// processed. Default: the last event's time.
+    public var until: Date?
+    /// Items processed between two commits of the shard (group commit, as a node does).
+    public var flushEvery: Int
+
+    public init(start: Date? = nil, until: Date? = nil, flushEvery: Int = 4096) {
+        self.start = start
+        self.until = until
+        self.flushEvery = flushEvery
+    }
+}
+
+/// Makes follow-up events from what the journeys did (a synthetic population's
+/// responses to sends). Called after each commit with the actions committed;
+/// returns events to feed back, each later than the actions that caused it.
+public protocol ResponseModel {
+    mutating func respond(to actions: [ActionRecord]) -> [LoggedEvent]
+}
+
+/// Where a run's committed batches go, in processing order.
+public protocol SimulationSink {
+    mutating func record(_ batch: CommittedBatch) throws
+}
+
+/// Counts of a finished run.
+public struct SimulationStats: Sendable, Hashable {
+    public var start: Date
+    public var until: Date
+    public var eventsProcessed = 0
+    public var eventsAfterUntil = 0
+    public var timersFired = 0
+    public var scheduleTicks = 0
+    public var profilesApplied = 0
+    public var customers = 0
+    /// Timers still pending at `until`, by the journey that set them.
+    public var pendingTimers: [String: Int] = [:]
+    /// The deployed version of each journey.
+    public var versions: [String: Int] = [:]
+}
+
+/// Progress of a long run, for a terminal.
+public struct SimulationProgress: Sendable {
+    public var eventsDone: Int
+    public var virtualTime: Date
+}
+
+/// Runs journeys over events on a virtual clock with the real engine: one
+/// shard over an in-memory store, so actions come out in the order they
+/// happened. Events and timers are interleaved by time; at equal times events
+/// come first (in input order), then timers, then schedule ticks.
+public struct Simulation {
+    public let journeys: [JourneyDefinition]
+    public var options: SimulationOptions
+
+    public init(journeys: [JourneyDefinition], options: SimulationOptions = SimulationOptions()) {
+        self.journeys = journeys
+        self.options = options
+    }
+
+    /// Runs the simulation. `events` must be sorted by time (``EventLog/sortedEvents()``).
+    public func run(
+        events: [LoggedEvent], profiles: [ProfileChange], responses: (any ResponseModel)? = nil,
+        sink: inout some SimulationSink, progress: ((SimulationProgress) -> Void)? = nil
+    ) async throws -> SimulationStats {
+        guard let start = options.start ?? events.first?.time ?? options.until else {
+            throw SimulationError("nothing to simulate: no events, and no start or --until time")
+        }
+        let until = options.until ?? events.last?.time ?? start
+        var stats = SimulationStats(start: start, until: until)
+
+        let clock = VirtualClock(start: start)
+        let store = InMemoryShardStore(actionHistoryLimit: 1)
+        let engine = JourneyEngine(
+            configuration: EngineConfiguration(
+                shardCount: 1, passivation: PassivationPolicy(idleTimeout: .infinity, maximumResident: .max), channels: .everyChannel),
+            stores: [store], clock: clock, observer: nil,
+            logger: Logger(label: "waymark.simulate", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let outcomes = try await engine.deploy(journeys)
+        for outcome in outcomes { stats.versions[outcome.journeyID] = outcome.version }
+        let catalog = await engine.deployedCatalog
+        let shard = engine.shards[0]
+
+        var driver = Driver(shard: shard, flushEvery: options.flushEvery, responses: responses, start: start, until: until)
+        driver.schedules = catalog.activeJourneys.compactMap { journey in
+            guard case .schedule(let cron, _) = journey.definition.entry.trigger else { return nil }
+            return Driver.Schedule(journeyID: journey.id, cron: cron, zone: journey.timeZone, next: cron.nextFire(after: start.addingTimeInterval(-1), in: journey.timeZone))
+        }
+        driver.progress = progress
+        try await driver.run(events: events, profiles: profiles, sink: &sink)
+
+        stats.eventsProcessed = driver.eventsProcessed
+        stats.eventsAfterUntil = driver.eventsAfterUntil
+        stats.timersFired = driver.timersFired
+        stats.scheduleTicks = driver.ticks
+        stats.profilesApplied = profiles.count
+        stats.customers = driver.known.count
+        for timer in try await store.recover().pendingTimers {
+            stats.pendingTimers[timer.journeyID, default: 0] += 1
+        }
+        return stats
+    }
+}
+
+public struct SimulationError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The loop of one run: the state that moves as virtual time does.
+struct Driver {
+    struct Schedule {
+        var journeyID: String
+        var cron: CronSchedule
+        var zone: TimeZone
+        var next: Date?
+    }
+
+    /// A generated follow-up event, ordered by time then by when it was made.
+    struct Pending: Comparable {
+        var event: LoggedEvent
+        var sequence: Int
+        static func < (lhs: Pending, rhs: Pending) -> Bool { (lhs.event.time, lhs.sequence) < (rhs.event.time, rhs.sequence) }
+        static func == (lhs: Pending, rhs: Pending) -> Bool { lhs.sequence == rhs.sequence }
+    }
+
+    let shard: Shard
+    let flushEvery: Int
+    var responses: (any ResponseModel)?
+    let start: Date
+    let until: Date
+    var schedules: [Schedule] = []
+    var progress: ((SimulationProgress) -> Void)?
+
+    var followUps = Heap<Pending>()
+    var followUpSequence = 0
+    var known: Set<String> = []
+    private var knownSorted: [String] = []
+    private var unflushed = 0
+    private var sequence: Int64 = 0
+    var eventsProcessed = 0
+    var eventsAfterUntil = 0
+    var timersFired = 0
+    var ticks = 0
+
+    init(shard: Shard, flushEvery: Int, responses: (any ResponseModel)?, start: Date, until: Date) {
+        self.shard = shard
+        self.flushEvery = max(1, flushEvery)
+        self.responses = responses
+        self.start = start
+        self.until = until
+    }
+
+    mutating func run(events: [LoggedEvent], profiles: [ProfileChange], sink: inout some SimulationSink) async throws {
+        for change in profiles {
+            known.insert(change.customerID)
+            try await process(.inbox(entry(.profile(change), at: start)), sink: &sink)
+        }
+        var next = 0
+        while true {
+            // Follow-ups are made from committed actions: commit before moving on in time.
+            if responses != nil { try await flush(sink: &sink) }
+            var eventTime: Date?
+            if next < events.count, events[next].time <= until { eventTime = events[next].time }
+            if let followUp = followUps.min, followUp.event.time <= until, followUp.event.time < (eventTime ?? .distantFuture) {
+                eventTime = followUp.event.time
+            }
+            var timerTime = await shard.nextTimerDue()
+            if let due = timerTime, due > until { timerTime = nil }
+            let tickTime = schedules.compactMap(\.next).filter { $0 <= until }.min()
+
+            if let time = eventTime, time <= (timerTime ?? .distantFuture), time <= (tickTime ?? .distantFuture) {
+                // Every event at this instant, in input order; generated follow-ups after the logged ones.
+                while next < events.count, events[next].time == time {
+                    try await processEvent(events[next], sink: &sink)
+                    next += 1
+                }
+                while let followUp = followUps.min, followUp.event.time == time {
+                    _ = followUps.popMin()
+                    try await processEvent(followUp.event, sink: &sink)
+                }
+            } else if let time = timerTime, time <= (tickTime ?? .distantFuture) {
+                for timer in await shard.takeDueTimers(now: time) {
+                    timersFired += 1
+                    try await process(.timer(timer), sink: &sink)
+                }
+            } else if let time = tickTime {
+                try await tick(at: time, sink: &sink)
+            } else {
+                break
+            }
+        }
+        eventsAfterUntil = events.count - next + followUps.count
+        try await flush(sink: &sink)
+    }
+
+    private mutating func entry(_ payload: InboxInput.Payload, at time: Date) -> InboxEntry {
+        sequence += 1
+        return InboxEntry(sequence: sequence, input: InboxInput(payload: payload, acceptedAt: time))
+    }
+
+    private mutating func processEvent(_ event: LoggedEvent, sink: inout some SimulationSink) async throws {
+        if known.insert(event.customerID).inserted { knownSorted.removeAll() }
+        eventsProcessed += 1
+        try await process(.inbox(entry(.event(event.customerEvent), at: event.time)), sink: &sink)
+        if let progress, eventsProcessed % 16_384 == 0 {
+            progress(SimulationProgress(eventsDone: eventsProcessed, virtualTime: event.time))
+        }
+    }
+
+    private mutating func tick(at time: Date, sink: inout some SimulationSink) async throws {
+        if knownSorted.count != known.count { knownSorted = known.sorted() }
+        for index in schedules.indices where schedules[index].next == time {
+            ticks += 1
+            let journeyID = schedules[index].journeyID
+            for customer in knownSorted {
+                try await process(.system(customerID: customer, input: .scheduleTick(journeyID: journeyID), time: time), sink: &sink)
+            }
+            schedules[index].next = schedules[index].cron.nextFire(after: time, in: schedules[index].zone)
+        }
+    }
+
+    private mutating func process(_ work: ShardWork, sink: inout some SimulationSink) async throws {
+        try await shard.process(work)
+        unflushed += 1
+        if unflushed >= flushEvery { try await flush(sink: &sink) }
+    }
+
+    private mutating func flush(sink: inout some SimulationSink) async throws {
+        guard unflushed > 0 else { return }
+        unflushed = 0
+        let batch = try await shard.flush()
+        try sink.record(batch)
+        guard responses != nil, !batch.actions.isEmpty else { return }
+        for event in responses!.respond(to: batch.actions) {
+            followUpSequence += 1
+            followUps.insert(Pending(event: event, sequence: followUpSequence))
+        }
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+import JourneyModel
+
+/// A small JSON parser over bytes for JSON Lines: one value per line, with the
+/// byte offset of any error so that messages can name the column. Faster than
+/// decoding each line through Foundation, and it keeps numbers and booleans apart.
+struct JSONScanner {
+    struct SyntaxError: Error {
+        var message: String
+        var offset: Int
+    }
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private(set) var index = 0
+    private var depth = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    /// Parses the whole text as one value (surrounding spaces allowed).
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
+        var scanner = JSONScanner(bytes)
+        let value = try scanner.value()
+        scanner.skipSpaces()
+        guard scanner.index == bytes.count else { throw SyntaxError(message: "unexpected text after the JSON value", offset: scanner.index) }
+        return value
+    }
+
+    /// Parses a top-level object, remembering where each key's value starts (for messages about fields).
+    static func parseObject(_ bytes: UnsafeBufferPointer<UInt8>) throws -> (fields: [String: JSONValue], offsets: [String: Int]) {
+        var scanner = JSONScanner(bytes)
+        scanner.skipSpaces()
+        guard scanner.peek == UInt8(ascii: "{") else {
+            throw SyntaxError(message: "expected a JSON object (`{…}`) on this line", offset: scanner.index)
+        }
+        var offsets: [String: Int] = [:]
+        let fields = try scanner.object { key, offset in offsets[key] = offset }
+        scanner.skipSpaces()
+        guard scanner.index == bytes.count else { throw SyntaxError(message: "unexpected text after the JSON object", offset: scanner.index) }
+        return (fields, offsets)
+    }
+
+    private var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    mutating func skipSpaces() {
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0D || bytes[index] == 0x0A { index += 1 }
+    }
+
+    private mutating func value() throws -> JSONValue {
+        skipSpaces()
+        guard let byte = peek else { throw SyntaxError(message: "expected a value, found the end of the line", offset: index) }
+        switch byte {
+        case UInt8(ascii: "{"): return .object(try object { _, _ in })
+        case UInt8(ascii: "["): return try array()
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): return try literal("true", .bool(true))
+        case UInt8(ascii: "f"): return try literal("false", .bool(false))
+        case UInt8(ascii: "n"): return try literal("null", .null)
+        default: return try number()
+        }
+    }
+
+    private mutating func object(_ noteKey: (String, Int) -> Void) throws -> [String: JSONValue] {
+        try enter()
+        defer { depth -= 1 }
+        index += 1
+        var fields: [String: JSONValue] = [:]
+        skipSpaces()
+        if peek == UInt8(ascii: "}") {
+            index += 1
+            return fields
+        }
+        while true {
+            skipSpaces()
+            guard peek == UInt8(ascii: "\"") else { throw SyntaxError(message: "expected a key in double quotes", offset: index) }
+            let key = try string()
+            skipSpaces()
+            guard peek == UInt8(ascii: ":") else { throw SyntaxError(message: "expected `:` after the key \"\(key)\"", offset: index) }
+            index += 1
+            skipSpaces()
+            noteKey(key, index)
+            fields[key] = try value()
+            skipSpaces()
+            if peek == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            guard peek == UInt8(ascii: "}") else { throw SyntaxError(message: "expected `,` or `}` in an object", offset: index) }
+            index += 1
+            return fields
+        }
+    }
+
+    private mutating func array() throws -> JSONValue {
+        try enter()
+        defer { depth -= 1 }
+        index += 1
+        var values: [JSONValue] = []
+        skipSpaces()
+        if peek == UInt8(ascii: "]") {
+            index += 1
+            return .array(values)
+        }
+        while true {
+            values.append(try value())
+            skipSpaces()
+            if peek == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            guard peek == UInt8(ascii: "]") else { throw SyntaxError(message: "expected `,` or `]` in a list", offset: index) }
+            index += 1
+            return .array(values)
+        }
+    }
+
+    private mutating func enter() throws {
+        depth += 1
+        guard depth <= 64 else { throw SyntaxError(message: "values nested more than 64 deep", offset: index) }
+    }
+
+    private mutating func literal(_ word: StaticString, _ value: JSONValue) throws -> JSONValue {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count,
+              (0..<count).allSatisfy({ bytes[index + $0] == word.utf8Start[$0] })
+        else { throw SyntaxError(message: "unknown word: expected a value (a string in double quotes, a number, true, false or null)", offset: index) }
+        index += count
+        return value
+    }
+
+    private mutating func number() throws -> JSONValue {
+        let start = index
+        while index < bytes.count, case let byte = bytes[index],
+              byte &- 0x30 < 10 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".") || byte | 0x20 == UInt8(ascii: "e")
+        {
+            index += 1
+        }
+        guard index > start, let number = CellValues.number(UnsafeBufferPointer(rebasing: bytes[start..<index])) else {
+            throw SyntaxError(message: "expected a value (a string in double quotes, a number, true, false or null)", offset: start)
+        }
+        return .number(number)
+    }
+
+    private mutating func string() throws -> String {
+        let open = index
+        index += 1
+        let start = index
+        var plain = true
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                if plain {
+                    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                    index += 1
+                    return text
+                }
+                break
+            }
+            if byte == UInt8(ascii: "\\") {
+                plain = false
+                index += 2
+                continue
+            }
+            if byte < 0x20 { throw SyntaxError(message: "a control character inside a string (escape it)", offset: index) }
+            index += 1
+        }
+        guard index < bytes.count else { throw SyntaxError(message: "a string is not closed: a closing `\"` is missing", offset: open) }
+        // Escapes: decode them one by one.
+        index = start
+        var output: [UInt8] = []
+        while true {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return String(decoding: output, as: UTF8.self)
+            }
+            guard byte == UInt8(ascii: "\\") else {
+                output.append(byte)
+                index += 1
+                continue
+            }
+            guard index + 1 < bytes.count else { throw SyntaxError(message: "a string is not closed", offset: open) }
+            let escaped = bytes[index + 1]
+            index += 2
+            switch escaped {
+            case UInt8(ascii: "\""): output.append(0x22)
+            case UInt8(ascii: "\\"): output.append(0x5C)
+            case UInt8(ascii: "/"): output.append(0x2F)
+            case UInt8(ascii: "b"): output.append(0x08)
+            case UInt8(ascii: "f"): output.append(0x0C)
+            case UInt8(ascii: "n"): output.append(0x0A)
+            case UInt8(ascii: "r"): output.append(0x0D)
+            case UInt8(ascii: "t"): output.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4(at: index - 2)
+                if (0xD800..<0xDC00).contains(scalar), index + 6 <= bytes.count, bytes[index] == 0x5C, bytes[index + 1] == UInt8(ascii: "u") {
+                    index += 2
+                    let low = try hex4(at: index - 2)
+                    guard (0xDC00..<0xE000).contains(low) else { throw SyntaxError(message: "an unpaired surrogate in a \\u escape", offset: index - 2) }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard let unicode = Unicode.Scalar(scalar) else { throw SyntaxError(message: "an invalid \\u escape", offset: index - 2) }
+                output.append(contentsOf: Array(String(Character(unicode)).utf8))
+            default:
+                throw SyntaxError(message: "an unknown escape `\\\(Character(Unicode.Scalar(escaped)))` in a string", offset: index - 2)
+            }
+        }
+    }
+
+    private mutating func hex4(at escapeOffset: Int) throws -> UInt32 {
+        guard index + 4 <= bytes.count else { throw SyntaxError(message: "a \\u escape needs four hex digits", offset: escapeOffset) }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt32
+            switch byte {
+            case 0x30...0x39: digit = UInt32(byte - 0x30)
+            case 0x41...0x46: digit = UInt32(byte - 0x41 + 10)
+            case 0x61...0x66: digit = UInt32(byte - 0x61 + 10)
+            default: throw SyntaxError(message: "a \\u escape needs four hex digits", offset: escapeOffset)
+            }
+            value = value * 16 + digit
+            index += 1
+        }
+        return value
+    }
+}

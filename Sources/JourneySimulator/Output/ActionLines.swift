@@ -1,0 +1,88 @@
+import Foundation
+import JourneyModel
+import JourneyRuntime
+
+/// `actions.jsonl`: one line per action, keys in the contract's order
+/// (`time, customer, journey, version, run, step, action, channel, template,
+/// variant`, then `reason` only when there is one), times in UTC with `Z`.
+enum ActionLines {
+    static func line(_ action: ActionRecord) -> String {
+        var line = ""
+        line.reserveCapacity(200)
+        append(action, to: &line)
+        return line
+    }
+
+    static func append(_ action: ActionRecord, to line: inout String) {
+        line += "{\"time\":\""
+        line += Timestamp.format(action.time)
+        line += "\",\"customer\":"
+        quoted(action.customer, to: &line)
+        line += ",\"journey\":"
+        quoted(action.journey, to: &line)
+        line += ",\"version\":"
+        line += String(action.version)
+        line += ",\"run\":"
+        line += String(action.run)
+        line += ",\"step\":"
+        optional(action.step, to: &line)
+        line += ",\"action\":\""
+        line += action.action.rawValue
+        line += "\",\"channel\":"
+        optional(action.channel, to: &line)
+        line += ",\"template\":"
+        optional(action.template, to: &line)
+        line += ",\"variant\":"
+        optional(action.variant, to: &line)
+        if let reason = action.reason {
+            line += ",\"reason\":"
+            quoted(reason, to: &line)
+        }
+        line += "}\n"
+    }
+
+    private static func optional(_ text: String?, to line: inout String) {
+        if let text { quoted(text, to: &line) } else { line += "null" }
+    }
+
+    /// Most ids need no escaping: copy them straight.
+    private static func quoted(_ text: String, to line: inout String) {
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
+            line += "\""
+            line += text
+            line += "\""
+        } else {
+            JSONValue.writeQuoted(text, to: &line)
+        }
+    }
+}
+
+/// A file written through a buffer, for outputs of millions of lines.
+final class BufferedFile {
+    private let handle: FileHandle
+    private var buffer = ""
+
+    init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw SimulationError("cannot create \(path)")
+        }
+        self.handle = handle
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    func write(_ build: (inout String) -> Void) throws {
+        build(&buffer)
+        if buffer.utf8.count >= 1 << 20 { try flush() }
+    }
+
+    func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try handle.write(contentsOf: Data(buffer.utf8))
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func close() throws {
+        try flush()
+        try handle.close()
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import JourneyEngine
+import JourneyModel
+import JourneyRuntime
+
+/// The counts of one journey version, gathered from actions and step traces as a run commits them.
+public struct VersionTally: Sendable {
+    public struct EdgeKey: Hashable, Sendable {
+        public var from: String
+        /// `nil`: the end of the journey.
+        public var to: String?
+        public var label: String
+    }
+
+    public struct VariantTally: Sendable, Hashable {
+        public var runs = 0
+        public var sends = 0
+        public var goals = 0
+    }
+
+    public var customersEntered: Set<String> = []
+    public var runs = 0
+    public var reached: [String: Int] = [:]
+    public var matched: [String: Int] = [:]
+    public var timedOut: [String: Int] = [:]
+    public var edges: [EdgeKey: Int] = [:]
+    public var exits: [String: Int] = [:]
+    public var sends: [String: Int] = [:]
+    public var sendsByStep: [String: Int] = [:]
+    public var suppressions: [String: Int] = [:]
+    public var webhooks = 0
+    public var updates = 0
+    public var goals = 0
+    /// Sends and goals of runs in a variant (`holdout` included), by variant.
+    public var variants: [String: VariantTally] = [:]
+
+    public init() {}
+
+    mutating func add(_ action: ActionRecord) {
+        switch action.action {
+        case .enter:
+            runs += 1
+            customersEntered.insert(action.customer)
+        case .send:
+            sends[action.channel ?? "?", default: 0] += 1
+            if let step = action.step { sendsByStep[step, default: 0] += 1 }
+            if let variant = action.variant { variants[variant, default: VariantTally()].sends += 1 }
+        case .suppressed:
+            suppressions[action.reason ?? "?", default: 0] += 1
+        case .webhook:
+            webhooks += 1
+        case .update:
+            updates += 1
+        case .goal:
+            goals += 1
+            if let variant = action.variant { variants[variant, default: VariantTally()].goals += 1 }
+        case .exit:
+            exits[action.reason ?? "?", default: 0] += 1
+        }
+    }
+
+    mutating func add(_ trace: StepTrace) {
+        switch trace.kind {
+        case .reached: reached[trace.step, default: 0] += 1
+        case .matched: matched[trace.step, default: 0] += 1
+        case .timedOut: timedOut[trace.step, default: 0] += 1
+        case .edge(let to, let label): edges[EdgeKey(from: trace.step, to: to, label: label), default: 0] += 1
+        }
+    }
+
+    /// Runs per variant: the edges leaving each split step by variant name; the holdout
+    /// is every run that reached a split and took none of its edges.
+    public func variantRuns(_ definition: JourneyDefinition) -> [String: Int] {
+        var runs: [String: Int] = [:]
+        for step in definition.steps {
+            guard case .split(let split) = step.action else { continue }
+            var assigned = 0
+            for variant in split.variants {
+                let taken = edges.filter { $0.key.from == step.id && $0.key.label == variant.name }.values.reduce(0, +)
+                runs[variant.name, default: 0] += taken
+                assigned += taken
+            }
+            let held = (reached[step.id] ?? 0) - assigned
+            if split.holdoutPercent > 0 || held > 0 { runs[Split.holdoutName, default: 0] += held }
+        }
+        return runs
+    }
+}
+
+/// Everything counted in a run, per journey and version, plus the run's totals.
+public struct SimulationTally: Sendable {
+    public var versions: [String: [Int: VersionTally]] = [:]
+    public var actions = 0
+
+    public init() {}
+
+    public mutating func add(_ batch: CommittedBatch) {
+        actions += batch.actions.count
+        for action in batch.actions {
+            versions[action.journey, default: [:]][action.version, default: VersionTally()].add(action)
+        }
+        for trace in batch.traces {
+            versions[trace.journey, default: [:]][trace.version, default: VersionTally()].add(trace)
+        }
+    }
+}
