@@ -1,0 +1,40 @@
+import Foundation
+import JourneyRuntime
+import Testing
+
+@testable import JourneyEngine
+
+/// The shard's timer heap: due order, ties by customer then token, lazy cancellation.
+@Suite struct TimerQueueTests {
+    static let start = Date(timeIntervalSince1970: 1_709_283_600)
+
+    static func timer(_ customer: String, _ token: UInt64, at offset: TimeInterval) -> TimerRequest {
+        TimerRequest(customerID: customer, token: token, due: start.addingTimeInterval(offset), journeyID: "j")
+    }
+
+    @Test func dueTimersComeOutInDueOrderWithStableTies() {
+        var queue = TimerQueue([
+            Self.timer("b", 1, at: 60), Self.timer("a", 2, at: 60), Self.timer("a", 1, at: 60),
+            Self.timer("c", 1, at: 10), Self.timer("d", 1, at: 500),
+        ])
+        #expect(queue.nextDue() == Self.start.addingTimeInterval(10))
+        let due = queue.popDue(now: Self.start.addingTimeInterval(100))
+        #expect(due.map { "\($0.customerID)\($0.token)" } == ["c1", "a1", "a2", "b1"])
+        #expect(queue.count == 1)
+        #expect(queue.nextDue() == Self.start.addingTimeInterval(500))
+    }
+
+    @Test func cancelledTimersNeverFire() {
+        var queue = TimerQueue([Self.timer("a", 1, at: 10), Self.timer("a", 2, at: 20)])
+        queue.remove(TimerKey(customerID: "a", token: 1))
+        #expect(queue.nextDue() == Self.start.addingTimeInterval(20))
+        #expect(queue.popDue(now: Self.start.addingTimeInterval(30)).map(\.token) == [2])
+        #expect(queue.popDue(now: Self.start.addingTimeInterval(30)).isEmpty)
+    }
+
+    @Test func nothingIsDueBeforeItsTime() {
+        var queue = TimerQueue([Self.timer("a", 1, at: 10)])
+        #expect(queue.popDue(now: Self.start.addingTimeInterval(9.999)).isEmpty)
+        #expect(queue.popDue(now: Self.start.addingTimeInterval(10)).count == 1)
+    }
+}
