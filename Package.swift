@@ -120,7 +120,6 @@ let package = Package(
             dependencies: [
                 "WaymarkServer", "WaymarkTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

@@ -39,7 +39,7 @@ public final class MustacheMessageRenderer: MessageRenderer {
         let context = MustacheContext.make(for: message)
         if message.kind == .webhook {
             switch message.webhook?.body {
-            case .template(let name)?: return try renderFile(name, channel: nil, context: context)
+            case .template(let name)?: return try renderFile(name, channel: "webhook", context: context)
             case .json(let body)?: return renderLeaves(body, context: context).description
             case nil: return nil
             }
