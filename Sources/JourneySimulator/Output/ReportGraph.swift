@@ -269,7 +269,7 @@ struct ReportGraph {
         }
         let minX = nodes.map { $0.x - $0.width / 2 }.min() ?? 0
         let maxX = nodes.map { $0.x + $0.width / 2 }.max() ?? 0
-        let backRoom = edges.contains(where: \.isBack) ? 90.0 : 0
+        let backRoom = Double(edges.count { $0.isBack }) * 14 + (edges.contains(where: \.isBack) ? 90 : 0)
         for node in nodes.indices { nodes[node].x += Self.margin - minX }
         width = maxX - minX + 2 * Self.margin + backRoom
         height = Double(layerCount) * (Self.stepHeight + Self.layerGap) - Self.layerGap + 2 * Self.margin

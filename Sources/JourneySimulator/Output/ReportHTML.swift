@@ -134,8 +134,10 @@ enum ReportHTML {
             let span = min(frame.width * 0.6, Double(list.count - 1) * 28)
             return frame.x + frame.width / 2 - span / 2 + span * Double(position) / Double(list.count - 1)
         }
-        var labels = ""
+        var labels: [(x: Double, y: Double, width: Double, markup: (Double) -> String)] = []
         var paths = ""
+        var backIndex = -1
+        let rightmost = graph.nodes.map { $0.x + $0.width / 2 }.max() ?? 0
         for (offset, edge) in graph.edges.enumerated() {
             let taken = edge.count > 0
             let strokeWidth = taken ? 1.5 + 4.5 * Double(edge.count) / Double(maxCount) : 1.2
@@ -143,12 +145,20 @@ enum ReportHTML {
             var d = ""
             var labelPoint: (Double, Double)
             if edge.isBack {
+                // Around the right-hand side, through the gaps between rows, so that it crosses no step.
+                backIndex += 1
                 let from = graph.frame(edge.from), to = graph.frame(edge.to)
-                let x1 = from.x + from.width, y1 = from.y + from.height / 2
-                let x2 = to.x + to.width, y2 = to.y + to.height / 2
-                let bulge = max(x1, x2) + 70
-                d = "M\(format(x1)),\(format(y1)) C\(format(bulge)),\(format(y1)) \(format(bulge)),\(format(y2)) \(format(x2 + 2)),\(format(y2))"
-                labelPoint = (bulge - 14, (y1 + y2) / 2)
+                let rightX = rightmost + 26 + 14 * Double(backIndex)
+                let x1 = from.x + from.width * 0.78, y1 = from.y + from.height
+                let x2 = to.x + to.width * 0.78, y2 = to.y
+                let below = graph.top(ofLayer: graph.nodes[edge.from].layer) + ReportGraph.stepHeight + ReportGraph.layerGap / 2 - 8
+                let above = graph.top(ofLayer: graph.nodes[edge.to].layer) - ReportGraph.layerGap / 2 + 8
+                let r = 10.0
+                d = "M\(format(x1)),\(format(y1)) L\(format(x1)),\(format(below - r)) Q\(format(x1)),\(format(below)) \(format(x1 + r)),\(format(below))"
+                d += " L\(format(rightX - r)),\(format(below)) Q\(format(rightX)),\(format(below)) \(format(rightX)),\(format(below - r))"
+                d += " L\(format(rightX)),\(format(above + r)) Q\(format(rightX)),\(format(above)) \(format(rightX - r)),\(format(above))"
+                d += " L\(format(x2 + r)),\(format(above)) Q\(format(x2)),\(format(above)) \(format(x2)),\(format(above + r)) L\(format(x2)),\(format(y2 - 1))"
+                labelPoint = (rightX, (below + above) / 2)
             } else {
                 let path = edge.path
                 let first = graph.frame(path[0])
@@ -183,13 +193,27 @@ enum ReportHTML {
                 labelPoint = ((segment.0 + segment.2) / 2, (segment.1 + segment.3) / 2)
             }
             paths += "<path d=\"\(d)\" fill=\"none\" stroke-width=\"\(format(strokeWidth, 1))\" \(style)><title>\(escape(edge.label.isEmpty ? "entered" : edge.label)): \(edge.count)</title></path>"
-            let text = (edge.label.isEmpty ? "" : truncate(edge.label, 26) + " · ") + grouped(edge.count)
+            let text = (edge.label.isEmpty ? "" : truncate(edge.label, 24) + " · ") + grouped(edge.count)
             let labelWidth = Double(text.count) * 6.1 + 10
-            labels += "<g class=\"edge-label\"><title>\(escape(edge.label.isEmpty ? "entered" : edge.label)): \(edge.count)</title><rect x=\"\(format(labelPoint.0 - labelWidth / 2))\" y=\"\(format(labelPoint.1 - 9))\" width=\"\(format(labelWidth))\" height=\"17\" rx=\"8\" fill=\"#ffffff\" stroke=\"\(taken ? "#c9d3e6" : "#e3e6eb")\"/><text x=\"\(format(labelPoint.0))\" y=\"\(format(labelPoint.1 + 3.5))\" text-anchor=\"middle\" font-size=\"10.5\" fill=\"\(taken ? "#2b3e63" : "#9aa1ad")\">\(escape(text))</text></g>"
+            let title = "\(escape(edge.label.isEmpty ? "entered" : edge.label)): \(edge.count)"
+            let y = labelPoint.1
+            labels.append((labelPoint.0, y, labelWidth, { x in
+                "<g class=\"edge-label\"><title>\(title)</title><rect x=\"\(format(x - labelWidth / 2))\" y=\"\(format(y - 9))\" width=\"\(format(labelWidth))\" height=\"17\" rx=\"8\" fill=\"#ffffff\" stroke=\"\(taken ? "#c9d3e6" : "#e3e6eb")\"/><text x=\"\(format(x))\" y=\"\(format(y + 3.5))\" text-anchor=\"middle\" font-size=\"10.5\" fill=\"\(taken ? "#2b3e63" : "#9aa1ad")\">\(escape(text))</text></g>"
+            }))
         }
         svg += paths
         for index in graph.nodes.indices { svg += node(graph, index, journey) }
-        svg += labels
+        // Labels on one row never overlap: push them apart left to right, then re-centre the row.
+        for row in Dictionary(grouping: labels.indices, by: { Int(labels[$0].y.rounded()) }).keys.sorted() {
+            let members = labels.indices.filter { Int(labels[$0].y.rounded()) == row }.sorted { (labels[$0].x, $0) < (labels[$1].x, $1) }
+            var placed = members.map { labels[$0].x }
+            for offset in placed.indices.dropFirst() {
+                let minimum = placed[offset - 1] + (labels[members[offset - 1]].width + labels[members[offset]].width) / 2 + 4
+                placed[offset] = max(placed[offset], minimum)
+            }
+            let shift = zip(members, placed).map { labels[$0.0].x - $0.1 }.reduce(0, +) / Double(max(1, members.count))
+            for (offset, member) in members.enumerated() { svg += labels[member].markup(placed[offset] + shift) }
+        }
         return svg + "</svg>"
     }
 
@@ -212,7 +236,7 @@ enum ReportHTML {
             let reached = tally.reached[step.id] ?? 0
             var detail = ""
             switch step.action {
-            case .waitFor: detail = "✓ \(grouped(tally.matched[step.id] ?? 0)) matched · ⏱ \(grouped(tally.timedOut[step.id] ?? 0)) timed out"
+            case .waitFor: detail = "\(grouped(tally.matched[step.id] ?? 0)) matched · \(grouped(tally.timedOut[step.id] ?? 0)) timed out"
             case .send: detail = "sent \(grouped(tally.sendsByStep[step.id] ?? 0))"
             default: break
             }
@@ -323,9 +347,10 @@ enum ReportHTML {
         .card { background: #f6f8fb; border: 1px solid #e3e6eb; border-radius: 8px; padding: 8px 14px; min-width: 110px; }
         .card .value { font-size: 19px; font-weight: 600; }
         .card .label { font-size: 12px; color: #6b7280; }
-        .tables { display: flex; flex-wrap: wrap; gap: 24px; }
+        .tables { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
         table { border-collapse: collapse; font-size: 13px; }
-        caption { text-align: left; font-weight: 600; padding-bottom: 4px; }
+        caption { text-align: left; font-weight: 600; padding-bottom: 4px; white-space: nowrap; }
+        table.counts { min-width: 180px; }
         td, th { padding: 3px 12px 3px 0; text-align: left; }
         th { border-bottom: 1px solid #d5d9e0; font-weight: 600; }
         .num { text-align: right; font-variant-numeric: tabular-nums; }
