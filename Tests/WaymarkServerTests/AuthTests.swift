@@ -1,0 +1,59 @@
+import Foundation
+import JourneyModel
+import Testing
+import WaymarkServer
+
+/// With tokens configured every `/v1` call needs a bearer token; ingest tokens only send events and profiles.
+@Suite struct AuthTests {
+    static let ingest = "ingest-token-0123456789"
+    static let admin = "admin-token-0123456789ab"
+
+    static func config(_: String) -> String {
+        """
+        auth:
+          ingest: [\(ingest)]
+          admin: [\(admin)]
+        """
+    }
+
+    @Test func tokensAllowAndDenyByRole() async throws {
+        try await TestNode.run(config: Self.config) { node in
+            let anonymous = node.client()
+            let ingest = node.client(token: Self.ingest)
+            let admin = node.client(token: Self.admin)
+            let wrong = node.client(token: "not-a-valid-token-at-all")
+            let event: JSONValue = ["customer_id": "c1", "event": "view"]
+
+            #expect(try await anonymous.get("/health").status == 200, "/health stays open")
+            #expect(try await anonymous.get("/ready").status == 200)
+            let missing = try await anonymous.post("/v1/events", json: event)
+            #expect(missing.status == 401)
+            #expect(missing.errorCode == "unauthorized")
+            #expect(missing.errorField == "Authorization")
+            #expect(try await wrong.post("/v1/events", json: event).status == 401)
+            let basic = try await anonymous.send(.GET, "/v1/journeys", headers: [("Authorization", "Basic YWRtaW46YWRtaW4=")])
+            #expect(basic.status == 401)
+
+            #expect(try await ingest.post("/v1/events", json: event).status == 202)
+            #expect(try await ingest.post("/v1/profiles", json: ["customer_id": "c1", "attributes": ["a": 1]]).status == 202)
+            for (method, path) in [("GET", "/v1/journeys"), ("GET", "/v1/customers/c1"), ("DELETE", "/v1/journeys/x"), ("GET", "/v1/journeys/x/stats")] {
+                let answer = try await ingest.send(method == "GET" ? .GET : .DELETE, path)
+                #expect(answer.status == 403, "\(method) \(path)")
+                #expect(answer.errorCode == "forbidden")
+            }
+            let deploy = try await ingest.post("/v1/journeys", text: "journey: x", contentType: "application/yaml")
+            #expect(deploy.status == 403)
+
+            #expect(try await admin.post("/v1/events", json: event).status == 202)
+            #expect(try await admin.get("/v1/journeys").status == 200)
+            try await eventually("c1 exists") { try await admin.get("/v1/customers/c1").status == 200 }
+        }
+    }
+
+    @Test func aConfigWithoutTokensLeavesTheAPIOpen() async throws {
+        try await TestNode.run { node in
+            let answer = try await node.client().get("/v1/journeys")
+            #expect(answer.status == 200)
+        }
+    }
+}
