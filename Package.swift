@@ -114,7 +114,7 @@ let package = Package(
         .testTarget(name: "JourneyStorageTests", dependencies: ["JourneyStorage"]),
         .testTarget(name: "JourneyEngineTests", dependencies: ["JourneyEngine", "JourneyYAML", "WaymarkTestSupport"]),
         .testTarget(name: "JourneyYAMLTests", dependencies: ["JourneyYAML"]),
-        .testTarget(name: "JourneySimulatorTests", dependencies: ["JourneySimulator"]),
+        .testTarget(name: "JourneySimulatorTests", dependencies: ["JourneySimulator", "JourneyEngine", "JourneyRuntime", "JourneyModel", "JourneyYAML"]),
         .testTarget(
             name: "WaymarkServerTests",
             dependencies: [

@@ -37,12 +37,19 @@ public struct JourneyTestRunner {
             for journey in journeys {
                 let taken = results.filter { $0.journeyID == journey.id }.reduce(into: Set<VersionTally.EdgeKey>()) { $0.formUnion($1.edgesTaken) }
                 let graph = StepGraph(journey)
-                for edge in graph.edges {
+                for edge in graph.edges where !Self.isDead(edge, in: journey) {
                     let key = VersionTally.EdgeKey(from: graph.steps[edge.from].id, to: edge.target.stepID, label: edge.label)
                     if !taken.contains(key) { uncovered[journey.id, default: []].append("\(key.from) → \(key.to ?? "end") [\(key.label)]") }
                 }
             }
             return uncovered
+        }
+
+        /// A `wait_for`'s event edge that no run can take: its event is also an exit criterion
+        /// without a condition, and exit criteria are handled first.
+        static func isDead(_ edge: StepGraph.Edge, in journey: JourneyDefinition) -> Bool {
+            guard edge.label == "event", case .waitFor(let waitFor) = journey.steps[edge.from].action else { return false }
+            return journey.exits.contains { $0.event == waitFor.event && $0.condition == nil }
         }
     }
 
