@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "WaymarkServerTests",
             dependencies: [
-                "WaymarkServer", "WaymarkTestSupport",
+                "WaymarkServer", "WaymarkTestSupport", "JourneyStorage", "JourneyRuntime", "JourneyModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
