@@ -8,7 +8,7 @@ extension DecodingContext {
     func duration(_ node: Node, what: String) -> JourneyDuration? {
         guard let text = scalarText(node, what: what) else { return nil }
         guard let duration = JourneyDuration.parse(text) else {
-            error("invalid-duration", "\(what) `\(text)` is not a duration", hint: JourneyDuration.syntaxHelp, at: node)
+            error("invalid-duration", "\(what) must be a duration, not `\(text)`", hint: Suggestions.duration(text), at: node)
             return nil
         }
         return duration
@@ -17,31 +17,57 @@ extension DecodingContext {
     func localTime(_ node: Node, what: String) -> LocalTime? {
         guard let text = scalarText(node, what: what) else { return nil }
         guard let time = LocalTime.parse(text) else {
-            error("invalid-time", "\(what) `\(text)` is not a time of day", hint: "write HH:MM, from 00:00 to 23:59, in quotes: \"10:00\"", at: node)
+            error("invalid-time", "\(what) must be a time of day, not `\(text)`", hint: Suggestions.time(text) ?? LocalTime.syntaxHelp, at: node)
             return nil
         }
         return time
     }
 
+    /// A cron schedule; a field that does not parse is pointed at, and a schedule
+    /// that parses but matches no date (`0 0 30 2 *`) is an error too.
     func cron(_ node: Node, what: String) -> CronSchedule? {
         guard let text = scalarText(node, what: what) else { return nil }
+        let schedule: CronSchedule
         do {
-            return try CronSchedule.parse(text)
+            schedule = try CronSchedule.parse(text)
         } catch {
             self.error(
-                "invalid-cron", "\(what) `\(text)`: \(error.message)",
-                hint: "five fields: minute hour day-of-month month day-of-week, e.g. \"0 10 8 * *\" (10:00 on the 8th)",
-                at: node)
+                "invalid-cron", "\(what) `\(text)`: \(error.message)", hint: CronSchedule.syntaxHelp,
+                at: location(in: node, offset: Self.offset(ofField: error.field, in: text)))
             return nil
         }
+        guard schedule.canFire else {
+            self.error(
+                "cron-never-fires", "\(what) `\(text)` can never fire: none of its months has the day of the month it names",
+                hint: "February has at most 29 days; April, June, September and November have 30", at: node)
+            return nil
+        }
+        return schedule
+    }
+
+    /// Where field number `field` (0-based) of a cron text starts; the end of the text when there are fewer fields.
+    static func offset(ofField field: Int, in text: String) -> Int {
+        var index = 0
+        var fieldStart: Int?
+        var fields = 0
+        var previousWasSpace = true
+        for character in text.unicodeScalars {
+            let isSpace = character == " " || character == "\t"
+            if !isSpace && previousWasSpace {
+                if fields == field { fieldStart = index }
+                fields += 1
+            }
+            previousWasSpace = isSpace
+            if fieldStart != nil { break }
+            index += 1
+        }
+        return fieldStart ?? text.count
     }
 
     func timezone(_ node: Node) -> String? {
         guard let text = nonEmptyString(node, what: "`timezone`") else { return nil }
         guard ZonedCalendar.zone(named: text) != nil else {
-            let hint = closestMatch(to: text, in: TimeZoneNames.all).map { "did you mean `\($0)`?" }
-                ?? "use an IANA time zone name such as `Asia/Shanghai` or `UTC`"
-            error("invalid-timezone", "`\(text)` is not a known time zone", hint: hint, at: node)
+            error("invalid-timezone", "`\(text)` is not a known time zone", hint: Suggestions.timezone(text), at: node)
             return nil
         }
         return text
@@ -134,7 +160,7 @@ extension DecodingContext {
             return .array(sequence.map { json($0) })
         case .mapping(let mapping):
             var fields: [String: JSONValue] = [:]
-            for (key, value) in mapping {
+            for (key, value) in mapping where !isSkipped(key) {
                 fields[key.scalar?.string ?? "\(key)"] = json(value)
             }
             return .object(fields)

@@ -14,6 +14,19 @@ final class DecodingContext {
     private var nodeBudget = 100_000
     private var budgetExhausted = false
 
+    /// Keys renamed by ``DuplicateKeyRecovery``, as `line:column`: already reported, and skipped.
+    private var skippedKeys: Set<String> = []
+
+    func skipKey(line: Int, column: Int) {
+        skippedKeys.insert("\(line):\(column)")
+    }
+
+    /// Whether `keyNode` is a repeated key that was renamed so the file could be read.
+    func isSkipped(_ keyNode: Node) -> Bool {
+        guard !skippedKeys.isEmpty, let mark = keyNode.mark else { return false }
+        return skippedKeys.contains("\(mark.line):\(mark.column)")
+    }
+
     init(file: String) {
         self.file = file
         self.sourceMap = JourneySourceMap(file: file)
@@ -49,7 +62,9 @@ final class DecodingContext {
         }
         if !budgetExhausted {
             budgetExhausted = true
-            error("too-large", "the document expands to more than 100000 values (through aliases?)", at: node)
+            error(
+                "too-large", "the file expands to more than 100000 values here: aliases (`*name`) repeat whole values and can multiply without limit",
+                hint: "write the values out instead of nesting aliases", at: node)
         }
         return false
     }

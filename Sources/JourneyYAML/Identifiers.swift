@@ -16,11 +16,18 @@ enum Identifiers {
         return scalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == extra }
     }
 
-    static func suggestJourneyID(_ text: String) -> String { suggest(text, separator: "-") }
-    static func suggestStepID(_ text: String) -> String { suggest(text, separator: "_") }
+    /// Whether `text` looks like an event name (`signup`, `add_to_cart`, `order.paid`), for hints.
+    static func isEventName(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, first.properties.isAlphabetic || first == "_" else { return false }
+        return text.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0) }
+    }
 
-    /// A valid id close to what the author wrote, for hints: `Remind Me` → `remind_me`.
-    private static func suggest(_ text: String, separator: Character) -> String {
+    static func suggestJourneyID(_ text: String) -> String { suggest(text, separator: "-", prefix: "journey") }
+    static func suggestStepID(_ text: String) -> String { suggest(text, separator: "_", prefix: "step") }
+
+    /// A valid id close to what the author wrote, for hints: `Remind Me` → `remind_me`,
+    /// `2nd_try` → `step_2nd_try` (an id starts with a letter).
+    private static func suggest(_ text: String, separator: Character, prefix: String) -> String {
         var result = ""
         for character in text.lowercased() {
             if character.isASCII && (character.isLetter || character.isNumber) {
@@ -30,7 +37,8 @@ enum Identifiers {
             }
         }
         while result.last == separator { result.removeLast() }
-        while let first = result.first, !first.isLetter { result.removeFirst() }
-        return result.isEmpty ? "x" : result
+        if result.isEmpty { return prefix }
+        if let first = result.first, !first.isLetter { result = prefix + String(separator) + result }
+        return result
     }
 }

@@ -5,20 +5,36 @@ extension JourneyFileParser {
     static let entryKeys = ["event", "where", "segment", "recheck", "schedule", "audience", "reentry"]
 
     static func decodeEntry(_ node: Node, context: DecodingContext) -> Entry? {
+        if case .scalar(let scalar) = node {
+            // `entry: signup` — the event name without its key.
+            context.record("entry", node)
+            let example = Identifiers.isEventName(scalar.string) ? scalar.string : "signup"
+            context.error(
+                "expected-map", "`entry` must be a map that says how customers enter",
+                hint: "for example `entry: { event: \(example) }`, or a `segment` or `schedule` entry", at: node)
+            return nil
+        }
         guard let map = context.mapping(node, path: "entry", what: "`entry`", allowed: entryKeys) else { return nil }
         let kinds = ["event", "segment", "schedule"].filter { map.contains($0) }
         guard kinds.count == 1 else {
             if kinds.isEmpty {
-                context.error("missing-entry-kind", "`entry` needs exactly one of `event`, `segment` or `schedule`", at: node)
+                context.error(
+                    "missing-entry-kind", "`entry` needs exactly one of `event`, `segment` or `schedule`",
+                    hint: "for example `event: signup`, `segment: \"profile.vip == true\"` or `schedule: \"0 10 * * mon\"`", at: node)
             } else {
-                context.error("conflicting-entry-kinds", "`entry` has both `\(kinds[0])` and `\(kinds[1])`; a journey has exactly one way in", at: map.keyNode(kinds[1]) ?? node)
+                context.error(
+                    "conflicting-entry-kinds", "`entry` has both `\(kinds[0])` and `\(kinds[1])`; a journey has exactly one way in",
+                    hint: "keep one; for a second way in, write a second journey", at: map.keyNode(kinds[1]) ?? node)
             }
             return nil
         }
         let kind = kinds[0]
         let companions = ["event": "where", "segment": "recheck", "schedule": "audience"]
-        for (other, companion) in companions where other != kind && map.contains(companion) {
-            context.error("misplaced-key", "`\(companion)` belongs with an `\(other)` entry, not a `\(kind)` entry", at: map.keyNode(companion) ?? node)
+        for other in ["event", "segment", "schedule"] {
+            guard other != kind, let companion = companions[other], map.contains(companion) else { continue }
+            context.error(
+                "misplaced-key", "`\(companion)` belongs with \(Self.entryKindPhrase(other)), not \(Self.entryKindPhrase(kind))",
+                at: map.keyNode(companion) ?? node)
         }
         let reentry = map["reentry"].flatMap { decodeReentry($0, context: context) } ?? .afterExit
         let trigger: EntryTrigger?
@@ -39,15 +55,27 @@ extension JourneyFileParser {
         return trigger.map { Entry(trigger: $0, reentry: reentry) }
     }
 
+    /// "an `event` entry", "a `segment` entry".
+    static func entryKindPhrase(_ kind: String) -> String {
+        (kind == "event" ? "an" : "a") + " `\(kind)` entry"
+    }
+
     static func decodeReentry(_ node: Node, context: DecodingContext) -> ReentryPolicy? {
         guard let text = context.scalarText(node, what: "`entry.reentry`") else { return nil }
         let words = text.split(separator: " ", omittingEmptySubsequences: true)
         switch words.first {
         case "once" where words.count == 1: return .once
         case "after_exit" where words.count == 1: return .afterExit
-        case "cooldown" where words.count == 2:
-            guard let duration = JourneyDuration.parse(String(words[1])) else {
-                context.error("invalid-duration", "`cooldown` needs a duration, not `\(words[1])`", hint: JourneyDuration.syntaxHelp, at: node)
+        case "cooldown":
+            let rest = words.dropFirst().joined(separator: " ")
+            guard !rest.isEmpty else {
+                context.error(
+                    "invalid-reentry", "`reentry: cooldown` needs a duration: how long after a run ends before the customer may enter again",
+                    hint: "for example: reentry: \"cooldown 7d\"", at: node)
+                return nil
+            }
+            guard words.count == 2, let duration = JourneyDuration.parse(rest) else {
+                context.error("invalid-duration", "`cooldown` needs a duration, not `\(rest)`", hint: Suggestions.duration(rest, prefix: "cooldown "), at: node)
                 return nil
             }
             return .cooldown(duration)
@@ -59,7 +87,7 @@ extension JourneyFileParser {
     }
 
     static func decodeExits(_ node: Node, context: DecodingContext) -> [EventCriterion] {
-        guard let items = context.sequence(node, what: "`exit`") else { return [] }
+        guard let items = context.sequence(node, what: "`exit`", hint: "write each exit as a list item: `- event: NAME`") else { return [] }
         return items.enumerated().compactMap { index, item in
             let path = "exit[\(index)]"
             guard let map = context.mapping(item, path: path, what: "exit criterion \(index + 1)", allowed: ["event", "where"], required: ["event"]),

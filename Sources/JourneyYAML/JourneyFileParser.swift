@@ -12,15 +12,32 @@ public enum JourneyFileParser {
     static let topLevelKeys = ["journey", "name", "description", "version", "timezone", "entry", "exit", "goal", "limits", "steps"]
 
     /// Reads and parses a file; an unreadable file is a diagnostic too.
+    ///
+    /// Only a regular file is read (a FIFO or device could block or never end), and
+    /// never more than one byte past the size limit, so a huge file is refused
+    /// without being loaded into memory.
     public static func parse(contentsOf url: URL, displayPath: String? = nil) -> ParsedJourney {
         let file = displayPath ?? url.path
+        let top = SourceLocation(file: file, line: 1, column: 1)
+        func failure(_ diagnostic: Diagnostic) -> ParsedJourney {
+            ParsedJourney(definition: nil, sourceMap: JourneySourceMap(file: file), diagnostics: [diagnostic])
+        }
         do {
-            return parse(data: try Data(contentsOf: url), file: file)
+            let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+            if let type = attributes[.type] as? FileAttributeType, type != .typeRegular {
+                let kind = type == .typeDirectory ? "a folder" : "not a regular file"
+                return failure(.error("unreadable-file", "cannot read the file: it is \(kind)", hint: "journey files are UTF-8 YAML text files", at: top))
+            }
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            let data = try handle.read(upToCount: InputGuard.maximumBytes + 1) ?? Data()
+            if data.count > InputGuard.maximumBytes {
+                let size = (attributes[.size] as? NSNumber)?.intValue ?? data.count
+                return failure(InputGuard.tooLarge(size: size, at: top))
+            }
+            return parse(data: data, file: file)
         } catch {
-            let diagnostic = Diagnostic.error(
-                "unreadable-file", "cannot read the file: \(error.localizedDescription)",
-                at: SourceLocation(file: file, line: 1, column: 1))
-            return ParsedJourney(definition: nil, sourceMap: JourneySourceMap(file: file), diagnostics: [diagnostic])
+            return failure(.error("unreadable-file", "cannot read the file: \(error.localizedDescription)", at: top))
         }
     }
 
@@ -40,21 +57,50 @@ public enum JourneyFileParser {
     }
 
     /// The single YAML document in `text`, or nil with a syntax diagnostic.
+    ///
+    /// A key repeated in one map is reported and renamed in the text (see
+    /// ``DuplicateKeyRecovery``) so the rest of the file is still checked.
     static func compose(_ text: String, context: DecodingContext) -> Node? {
-        var documents: [Node] = []
-        do {
-            let parser = try Parser(yaml: text)
-            // Two documents are enough to know the file holds more than one journey.
-            while documents.count < 2, let document = try parser.nextRoot() {
-                documents.append(document)
+        var text = text
+        var repairs = 0
+        while true {
+            do {
+                return try composeDocument(text, context: context)
+            } catch YamlError.duplicatedKeysInMapping(let duplicates, let yamlContext) {
+                let key = duplicates.first ?? ""
+                let first = yamlContext.mark
+                guard repairs < DuplicateKeyRecovery.maximumRepairs,
+                    let repair = DuplicateKeyRecovery.repair(text, key: key, first: first, attempt: repairs)
+                else {
+                    context.error(
+                        "duplicate-key", "key `\(key)` appears more than once in the map at line \(first.line)",
+                        hint: "a map holds each key once; remove or rename the repeats", at: SourceLocation(file: context.file, line: first.line, column: first.column))
+                    return nil
+                }
+                context.error(
+                    "duplicate-key", "key `\(key)` appears twice in the same map (first on line \(first.line))",
+                    hint: "a map holds each key once; remove one of them or rename it",
+                    at: SourceLocation(file: context.file, line: repair.line, column: repair.column))
+                context.skipKey(line: repair.line, column: repair.column)
+                text = repair.text
+                repairs += 1
+            } catch let error as YamlError {
+                let (message, hint, line, column) = describe(error)
+                context.error("yaml-syntax", "YAML syntax error: \(message)", hint: hint, at: SourceLocation(file: context.file, line: line, column: column))
+                return nil
+            } catch {
+                context.error("yaml-syntax", "YAML syntax error: \(error)", at: SourceLocation(file: context.file, line: 1, column: 1))
+                return nil
             }
-        } catch let error as YamlError {
-            let (message, line, column) = describe(error)
-            context.error("yaml-syntax", "YAML syntax error: \(message)", at: SourceLocation(file: context.file, line: line, column: column))
-            return nil
-        } catch {
-            context.error("yaml-syntax", "YAML syntax error: \(error)", at: SourceLocation(file: context.file, line: 1, column: 1))
-            return nil
+        }
+    }
+
+    private static func composeDocument(_ text: String, context: DecodingContext) throws -> Node? {
+        var documents: [Node] = []
+        let parser = try Parser(yaml: text)
+        // Two documents are enough to know the file holds more than one journey.
+        while documents.count < 2, let document = try parser.nextRoot() {
+            documents.append(document)
         }
         guard let first = documents.first else {
             context.error("empty-file", "file is empty; a journey needs at least `journey`, `entry` and `steps`", at: SourceLocation(file: context.file, line: 1, column: 1))
@@ -66,16 +112,28 @@ public enum JourneyFileParser {
         return first
     }
 
-    static func describe(_ error: YamlError) -> (String, Int, Int) {
+    /// The problem, a hint naming where the construct being read began, and the place.
+    static func describe(_ error: YamlError) -> (message: String, hint: String?, line: Int, column: Int) {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
-            let prefix = context.map { "\($0.text) " } ?? ""
-            return (prefix + problem, mark.line, mark.column)
+            guard let context else { return (problem, nil, mark.line, mark.column) }
+            // "while parsing a block mapping" → "in the block mapping".
+            var what = Substring(context.text)
+            for prefix in ["while ", "parsing ", "scanning ", "a ", "an "] where what.hasPrefix(prefix) { what = what.dropFirst(prefix.count) }
+            var hint = "in the \(what) that starts at line \(context.mark.line), column \(context.mark.column)"
+            if problem.contains("expected ',' or '}'") || problem.contains("expected ',' or ']'") {
+                hint += ": is a closing bracket missing?"
+            } else if problem.contains("expected key") || problem.contains("mapping values are not allowed") {
+                hint += ": check the indentation; keys of one map line up in the same column"
+            } else if problem.contains("tab") {
+                hint += ": indent with spaces, not tabs"
+            }
+            return (problem, hint, mark.line, mark.column)
         case .reader(let problem, _, _, _):
-            return (problem, 1, 1)
+            return (problem, nil, 1, 1)
         default:
-            return ("\(error)", 1, 1)
+            return ("\(error)", nil, 1, 1)
         }
     }
 

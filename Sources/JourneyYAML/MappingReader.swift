@@ -50,7 +50,7 @@ extension DecodingContext {
         }
         var pairs: [(key: String, keyNode: Node, value: Node)] = []
         var seen: Set<String> = []
-        for (keyNode, value) in mapping {
+        for (keyNode, value) in mapping where !isSkipped(keyNode) {
             guard spendNode(keyNode) else { return nil }
             guard case .scalar(let scalar) = keyNode else {
                 error("invalid-key", "keys in \(what) must be plain words", at: keyNode)
@@ -102,10 +102,10 @@ extension DecodingContext {
     }
 
     /// A list of nodes; a single scalar is not accepted where a list is required.
-    func sequence(_ node: Node, what: String) -> [Node]? {
+    func sequence(_ node: Node, what: String, hint: String? = nil) -> [Node]? {
         guard spendNode(node) else { return nil }
         guard case .sequence(let sequence) = node else {
-            error("expected-list", "\(what) must be a list", at: node)
+            error("expected-list", "\(what) must be a list, not a \(node.kindName)", hint: hint, at: node)
             return nil
         }
         return Array(sequence)

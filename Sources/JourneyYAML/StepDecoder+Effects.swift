@@ -43,7 +43,7 @@ extension StepDecoder {
         }
         var result: [ProfileUpdate.Assignment] = []
         var broken = false
-        for (keyNode, valueNode) in mapping {
+        for (keyNode, valueNode) in mapping where !context.isSkipped(keyNode) {
             guard let attribute = context.nonEmptyString(keyNode, what: "an attribute name in `\(key)`") else {
                 broken = true
                 continue

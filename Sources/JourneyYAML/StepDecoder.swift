@@ -18,16 +18,35 @@ struct StepDecoder {
             let time = map["time"].flatMap({ context.localTime($0, what: "`wait_until.time` of \(what)") })
         else { return nil }
         guard let weekdaysNode = map["weekdays"] else { return WaitUntil(time: time) }
-        guard let names = context.stringList(weekdaysNode, what: "`weekdays` of \(what)") else { return nil }
+        let items: [Node]
+        if case .scalar = weekdaysNode {
+            items = [weekdaysNode]
+        } else {
+            guard let list = context.sequence(weekdaysNode, what: "`weekdays` of \(what)") else { return nil }
+            items = list
+        }
+        if items.isEmpty {
+            context.error(
+                "empty-weekdays", "`weekdays` of \(what) lists no day, so the wait would never end",
+                hint: "list the days, such as `[mon, tue, wed, thu, fri]`, or leave `weekdays` out for every day", at: weekdaysNode)
+            return nil
+        }
         var weekdays: Set<Weekday> = []
-        for name in names {
+        var broken = false
+        for item in items {
+            guard let name = context.nonEmptyString(item, what: "a weekday of \(what)") else {
+                broken = true
+                continue
+            }
             guard let day = Weekday.parse(name) else {
-                context.error("invalid-weekday", "`\(name)` is not a weekday", hint: "use mon, tue, wed, thu, fri, sat, sun", at: weekdaysNode)
-                return nil
+                let hint = Suggestions.didYouMean(name, in: Weekday.allCases.map(\.rawValue)).map { "\($0) " } ?? ""
+                context.error("invalid-weekday", "`\(name)` is not a weekday", hint: hint + Weekday.syntaxHelp, at: item)
+                broken = true
+                continue
             }
             weekdays.insert(day)
         }
-        return WaitUntil(time: time, weekdays: weekdays)
+        return broken ? nil : WaitUntil(time: time, weekdays: weekdays)
     }
 
     func waitFor(_ node: Node, onEvent: Target?, onTimeout: Target?) -> WaitFor? {
@@ -39,8 +58,9 @@ struct StepDecoder {
         return WaitFor(event: event, condition: condition, timeout: timeout, onEvent: onEvent, onTimeout: onTimeout)
     }
 
-    func branch(_ node: Node) -> Branch? {
-        guard let items = context.sequence(node, what: "`branch` of \(what)") else { return nil }
+    /// The branch, and whether it ends with `else` (a missing one is reported here).
+    func branch(_ node: Node) -> (branch: Branch, hasElse: Bool)? {
+        guard let items = context.sequence(node, what: "`branch` of \(what)", hint: "write each branch as a list item: `- when: EXPR` with `goto: TARGET`, then `- else: TARGET`") else { return nil }
         var cases: [Branch.Case] = []
         var otherwise: Target?
         for (index, item) in items.enumerated() {
@@ -67,19 +87,21 @@ struct StepDecoder {
             cases.append(Branch.Case(condition: condition ?? placeholder, target: target))
         }
         if items.isEmpty {
-            context.error("empty-branch", "`branch` of \(what) lists no branches", at: node)
+            context.error("empty-branch", "`branch` of \(what) lists no branches", hint: "add `- when: EXPR` with `goto: TARGET` items and a last `- else: TARGET`", at: node)
+            return nil
         } else if otherwise == nil {
             context.error("branch-without-else", "`branch` of \(what) has no `else`", hint: "end the list with `- else: TARGET` (a step id or `end`)", at: items.last ?? node)
         }
-        return Branch(cases: cases, otherwise: otherwise ?? .end)
+        return (Branch(cases: cases, otherwise: otherwise ?? .end), otherwise != nil)
     }
 
     func split(_ node: Node) -> Split? {
         guard let map = context.mapping(node, path: path, what: "`split` of \(what)", allowed: ["variants", "holdout"], required: ["variants"]),
-            let items = map["variants"].flatMap({ context.sequence($0, what: "`variants` of \(what)") })
+            let variantsNode = map["variants"],
+            let items = context.sequence(variantsNode, what: "`variants` of \(what)", hint: "write each variant as a list item: `- { name: a, weight: 1, goto: STEP }`")
         else { return nil }
         if items.isEmpty {
-            context.error("empty-split", "`split` of \(what) lists no variants", at: node)
+            context.error("empty-split", "`split` of \(what) lists no variants", hint: "add at least one `- { name: a, weight: 1, goto: STEP }`", at: variantsNode)
         }
         var variants: [Split.Variant] = []
         for (index, item) in items.enumerated() {
@@ -112,26 +134,26 @@ struct StepDecoder {
             context.error("invalid-data", "`data` of \(what) must be a map", at: map["data"]!)
         }
         let fallback = map["fallback"].flatMap { context.stringList($0, what: "`fallback` of \(what)") }
-        guard let channel = channelSelection(channelNode, fallback: fallback, hasFallbackKey: map.contains("fallback"), node: node) else { return nil }
+        guard let channel = channelSelection(channelNode, fallback: fallback, fallbackKey: map.keyNode("fallback")) else { return nil }
         return Send(channel: channel, template: template, message: message, data: data)
     }
 
-    private func channelSelection(_ channelNode: Node, fallback: [String]?, hasFallbackKey: Bool, node: Node) -> ChannelSelection? {
+    private func channelSelection(_ channelNode: Node, fallback: [String]?, fallbackKey: Node?) -> ChannelSelection? {
         guard let names = context.stringList(channelNode, what: "`channel` of \(what)") else { return nil }
         if case .sequence = channelNode {
             if names.contains("preferred") {
                 context.error("invalid-channel", "`preferred` cannot be part of a chain in \(what)", hint: "write `channel: preferred` with `fallback: [..]`", at: channelNode)
             }
-            if hasFallbackKey {
-                context.error("misplaced-key", "`fallback` only applies to `channel: preferred` in \(what); a list is already a fallback chain", at: node)
+            if let fallbackKey {
+                context.error("misplaced-key", "`fallback` only applies to `channel: preferred` in \(what); a list is already a fallback chain", hint: "add the fallback channels to the end of the `channel` list", at: fallbackKey)
             }
             return .chain(names)
         }
         if names == ["preferred"] {
             return .preferred(fallback: fallback ?? [])
         }
-        if hasFallbackKey {
-            context.error("misplaced-key", "`fallback` only applies to `channel: preferred` in \(what)", hint: "to try several channels write `channel: [\(names[0]), …]`", at: node)
+        if let fallbackKey {
+            context.error("misplaced-key", "`fallback` only applies to `channel: preferred` in \(what)", hint: "to try several channels write `channel: [\(names[0]), …]`", at: fallbackKey)
         }
         return .single(names[0])
     }

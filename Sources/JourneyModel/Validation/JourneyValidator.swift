@@ -69,22 +69,38 @@ struct ValidationRun {
                 seen[step.id] = index
             }
             if step.id == "end" {
-                error("reserved-step-id", "`end` is reserved: it is the target that ends a run", path: "\(JourneySourceMap.step(index)).id")
+                error("reserved-step-id", "`end` is reserved: it is the target that ends a run", hint: "give the step another id, such as `finish`", path: "\(JourneySourceMap.step(index)).id")
             }
         }
     }
 
-    mutating func checkTargets() {
-        for edge in graph.edges {
-            guard edge.to == nil, case .step(let id) = edge.target else { continue }
-            let hint = closestMatch(to: id, in: namedStepIDs + ["end"]).map { "did you mean `\($0)`?" }
-            error("unknown-target", "step `\(graph.steps[edge.from].id)` goes to `\(id)`, which is not a step of this journey", hint: hint ?? "targets are step ids or `end`", path: edge.path)
+    /// Whether some target names no step: the graph is then incomplete.
+    var hasUnknownTargets: Bool {
+        graph.edges.contains { edge in
+            if edge.to == nil, case .step = edge.target { return true }
+            return false
         }
     }
 
+    mutating func checkTargets() {
+        let ids = namedStepIDs
+        for edge in graph.edges {
+            guard edge.to == nil, case .step(let id) = edge.target else { continue }
+            let known = ids.count <= 12 ? "targets are `end` or a step id: " + ids.map { "`\($0)`" }.joined(separator: ", ") : "targets are step ids or `end`"
+            let hint = closestMatch(to: id, in: ids + ["end"]).map { "did you mean `\($0)`?" } ?? known
+            error("unknown-target", "step `\(graph.steps[edge.from].id)` goes to `\(id)`, which is not a step of this journey", hint: hint, path: edge.path)
+        }
+    }
+
+    /// Warns about steps no run can reach. Skipped when a target names no step (the
+    /// author meant some step, and guessing which would give false warnings), and for a
+    /// step whose id repeats an earlier one (already an error).
     mutating func checkReachability() {
+        guard !hasUnknownTargets else { return }
         let reachable = graph.reachable()
-        for (index, step) in definition.steps.enumerated() where !reachable.contains(index) {
+        var seen: Set<String> = []
+        for (index, step) in definition.steps.enumerated() {
+            guard seen.insert(step.id).inserted, !reachable.contains(index) else { continue }
             warning("unreachable-step", "step `\(step.id)` can never be reached", hint: "no step goes to it and the step before it does not fall through", path: JourneySourceMap.step(index))
         }
     }
@@ -112,7 +128,7 @@ struct ValidationRun {
             }
         }
         if split.holdoutPercent >= 100 {
-            warning("all-holdout", "holdout is 100%: every customer is in the control group and no variant runs", path: "\(path).holdout")
+            warning("all-holdout", "holdout is 100%: every customer is in the control group and no variant runs", hint: "a holdout is usually a small share, such as `holdout: 10%`", path: "\(path).holdout")
         }
     }
 }

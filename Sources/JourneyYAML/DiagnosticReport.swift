@@ -1,9 +1,11 @@
 import JourneyModel
-import JourneyYAML
 
-/// Renders a load result for people (compiler-style lines) or for tools (JSON).
-enum DiagnosticReport {
-    static func text(_ result: JourneyLoadResult) -> String {
+/// Renders a load result for people (compiler-style lines) or for tools (JSON):
+/// what `waymark validate` prints, kept here so the golden tests check the very text.
+public enum DiagnosticReport {
+    /// One `FILE:LINE:COLUMN: severity: MESSAGE` line per diagnostic (and its `    hint:` line),
+    /// then a summary line.
+    public static func text(_ result: JourneyLoadResult) -> String {
         var output = ""
         for diagnostic in result.diagnostics {
             output += diagnostic.description + "\n"
@@ -13,7 +15,8 @@ enum DiagnosticReport {
         return output
     }
 
-    static func json(_ result: JourneyLoadResult) -> String {
+    /// `{"files", "errors", "warnings", "journeys", "diagnostics": [{file, line, column, severity, code, message, hint}]}`.
+    public static func json(_ result: JourneyLoadResult) -> String {
         let diagnostics: [JSONValue] = result.diagnostics.map { diagnostic in
             .object([
                 "file": .string(diagnostic.location.file),
