@@ -39,7 +39,8 @@ extension DecodingContext {
         guard schedule.canFire else {
             self.error(
                 "cron-never-fires", "\(what) `\(text)` can never fire: none of its months has the day of the month it names",
-                hint: "February has at most 29 days; April, June, September and November have 30", at: node)
+                hint: "February has at most 29 days; April, June, September and November have 30",
+                at: location(in: node, offset: Self.offset(ofField: 2, in: text)))
             return nil
         }
         return schedule

@@ -27,6 +27,9 @@ final class DecodingContext {
         return skippedKeys.contains("\(mark.line):\(mark.column)")
     }
 
+    /// Where the text first uses an alias (`*name`), for the message when aliases blow up.
+    var firstAlias: SourceLocation?
+
     init(file: String) {
         self.file = file
         self.sourceMap = JourneySourceMap(file: file)
@@ -62,10 +65,44 @@ final class DecodingContext {
         }
         if !budgetExhausted {
             budgetExhausted = true
-            error(
-                "too-large", "the file expands to more than 100000 values here: aliases (`*name`) repeat whole values and can multiply without limit",
-                hint: "write the values out instead of nesting aliases", at: node)
+            if let alias = firstAlias {
+                error(
+                    "too-large", "the file expands to more than 100000 values: aliases (`*name`), starting here, repeat whole values and can multiply without limit",
+                    hint: "write the values out instead of nesting aliases", at: alias)
+            } else {
+                error("too-large", "the file holds more than 100000 values; a journey needs far fewer", hint: "move long lists of data out of the journey", at: node)
+            }
         }
         return false
+    }
+
+    /// The first `*name` that stands where a value can start: after a space, `[`, `{`, `,`
+    /// or at the start of a line. Rough (a `*word` inside a quoted string counts), and
+    /// only used to point at a likely culprit.
+    static func firstAlias(in text: String, file: String) -> SourceLocation? {
+        var line = 1
+        var column = 0
+        var previous: Unicode.Scalar = "\n"
+        var pendingStar = false
+        var inComment = false
+        for scalar in text.unicodeScalars {
+            column += 1
+            if pendingStar {
+                if scalar != " " && scalar != "\n" && scalar != "," && scalar != "]" && scalar != "}" {
+                    return SourceLocation(file: file, line: line, column: column - 1)
+                }
+                pendingStar = false
+            }
+            if scalar == "\n" {
+                line += 1
+                column = 0
+                inComment = false
+            } else if !inComment {
+                if scalar == "#" && (previous == " " || previous == "\n") { inComment = true }
+                if scalar == "*" && " [{,\n".unicodeScalars.contains(previous) { pendingStar = true }
+            }
+            previous = scalar
+        }
+        return nil
     }
 }

@@ -125,7 +125,7 @@ extension JourneyFileParser {
             let to = quiet["to"].flatMap({ context.localTime($0, what: "`quiet_hours.to`") })
         {
             if from == to {
-                context.warning("empty-quiet-hours", "`quiet_hours` from and to are both \(from); the window is empty", at: quietNode)
+                context.warning("empty-quiet-hours", "`quiet_hours` from and to are both \(from); the window is empty", hint: "remove `quiet_hours`, or give a window such as `{ from: \"21:00\", to: \"08:00\" }`", at: quietNode)
             }
             limits.quietHours = QuietHours(from: from, to: to)
         }

@@ -53,7 +53,7 @@ extension DecodingContext {
         for (keyNode, value) in mapping where !isSkipped(keyNode) {
             guard spendNode(keyNode) else { return nil }
             guard case .scalar(let scalar) = keyNode else {
-                error("invalid-key", "keys in \(what) must be plain words", at: keyNode)
+                error("invalid-key", "keys in \(what) must be plain words, not a \(keyNode.kindName)", hint: "write each key as one word followed by `:`, on a line of its own", at: keyNode)
                 continue
             }
             let key = scalar.string

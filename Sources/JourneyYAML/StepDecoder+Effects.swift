@@ -76,7 +76,9 @@ extension StepDecoder {
             let url = map["url"].flatMap({ context.nonEmptyString($0, what: "`url` of \(what)") })
         else { return nil }
         if !(url.hasPrefix("http://") || url.hasPrefix("https://") || url.hasPrefix("{{")) {
-            context.error("invalid-url", "`url` of \(what) must start with http:// or https://, not `\(url)`", at: map["url"]!)
+            context.error(
+                "invalid-url", "`url` of \(what) must start with http:// or https://, not `\(url)`",
+                hint: url.contains("://") ? "webhooks are called over HTTP or HTTPS" : "did you mean `https://\(url)`?", at: map["url"]!)
         }
         let method = map["method"].flatMap { context.nonEmptyString($0, what: "`method` of \(what)") }?.uppercased() ?? "POST"
         let methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]

@@ -71,7 +71,7 @@ struct StepDecoder {
                     context.error("invalid-branch", "an `else` branch takes no `when` or `goto`: write `- else: TARGET`", at: item)
                 }
                 if index != items.count - 1 {
-                    context.error("else-not-last", "`else` must be the last branch of \(what); the branches after it can never be taken", at: item)
+                    context.error("else-not-last", "`else` must be the last branch of \(what); the branches after it can never be taken", hint: "move `- else: …` to the end of the list", at: item)
                 }
                 otherwise = context.target(elseNode, what: "`else` of \(what)")
                 continue
@@ -131,7 +131,7 @@ struct StepDecoder {
         }
         let data = map["data"].map { context.json($0) }
         if let data, data.objectValue == nil {
-            context.error("invalid-data", "`data` of \(what) must be a map", at: map["data"]!)
+            context.error("invalid-data", "`data` of \(what) must be a map, not a \(map["data"]!.kindName)", hint: "name each value, for example `data: { code: SAVE10 }`", at: map["data"]!)
         }
         let fallback = map["fallback"].flatMap { context.stringList($0, what: "`fallback` of \(what)") }
         guard let channel = channelSelection(channelNode, fallback: fallback, fallbackKey: map.keyNode("fallback")) else { return nil }

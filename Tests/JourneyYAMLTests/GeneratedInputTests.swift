@@ -83,4 +83,19 @@ import Testing
         #expect(parsed.hasErrors, "\(name)")
         #expect(parsed.definition == nil)
     }
+
+    /// Nesting just inside the limits (64 brackets, 500 levels of indentation) is read,
+    /// not refused, and reading it neither crashes nor takes long.
+    @Test(arguments: [
+        ("brackets", "      data: { deep: " + String(repeating: "[", count: 60) + "1" + String(repeating: "]", count: 60) + " }\n"),
+        ("indentation", "      data:\n" + (0..<500).map { String(repeating: " ", count: $0 + 8) + "k\($0):\n" }.joined() + String(repeating: " ", count: 509) + "end: 1\n"),
+    ])
+    func nestingWithinTheLimitsIsRead(_ name: String, _ data: String) throws {
+        let text = "journey: deep\nentry:\n  event: signup\nsteps:\n  - id: welcome\n    send:\n      channel: email\n      message: hi\n" + data
+        let started = ContinuousClock.now
+        let parsed = JourneyFileParser.parse(data: Data(text.utf8), file: "\(name).yaml")
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(parsed.diagnostics.isEmpty, "\(parsed.diagnostics)")
+        #expect(parsed.definition != nil)
+    }
 }

@@ -124,7 +124,7 @@ struct ValidationRun {
             if variant.name == Split.holdoutName {
                 error("reserved-variant-name", "`holdout` is reserved for the control group; name the variant something else", path: "\(variantPath).name")
             } else if !names.insert(variant.name).inserted {
-                error("duplicate-variant", "variant name `\(variant.name)` is used twice in this split", path: "\(variantPath).name")
+                error("duplicate-variant", "variant name `\(variant.name)` is used twice in this split", hint: "variant names must differ: reports count conversions per variant", path: "\(variantPath).name")
             }
         }
         if split.holdoutPercent >= 100 {
