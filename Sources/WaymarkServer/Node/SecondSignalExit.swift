@@ -10,8 +10,10 @@ import UnixSignals
 ///
 /// It runs first in the service group, so it is the last service asked to
 /// stop, and keeps listening while the others drain.
-struct SecondSignalExit: Service {
+struct SecondSignalExit: Service, CustomStringConvertible {
     let logger: Logger
+
+    var description: String { "SecondSignalExit" }
 
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
