@@ -1,0 +1,163 @@
+import Foundation
+import JourneyModel
+import JourneyRuntime
+@testable import JourneySimulator
+import JourneyYAML
+import Testing
+
+/// The driver: time order, `--until`, schedule ticks, and byte-identical outputs.
+@Suite struct SimulationTests {
+    static let t0 = Timestamp.parse("2024-03-01T00:00:00Z", defaultZone: ZonedCalendar.utc)!
+
+    static func journey(_ yaml: String) throws -> JourneyDefinition {
+        let parsed = JourneyFileParser.parse(text: yaml, file: "test.yaml")
+        #expect(!parsed.hasErrors, "\(parsed.diagnostics)")
+        return try #require(parsed.definition)
+    }
+
+    static func event(_ customer: String, _ name: String, at seconds: TimeInterval, _ properties: [String: JSONValue] = [:]) -> LoggedEvent {
+        LoggedEvent(customerID: customer, name: name, time: t0.addingTimeInterval(seconds), properties: properties)
+    }
+
+    static let twoSends = """
+        journey: two-sends
+        entry: { event: start }
+        steps:
+          - id: first_wait
+            wait: 1h
+          - id: first
+            send: { channel: push, message: hi }
+          - id: second_wait
+            wait: 1d
+          - id: second
+            send: { channel: push, message: again }
+        """
+
+    func run(_ journeys: [JourneyDefinition], _ events: [LoggedEvent], profiles: [ProfileChange] = [], options: SimulationOptions = SimulationOptions()) async throws -> (SimulationStats, CollectingSink) {
+        var sink = CollectingSink()
+        let stats = try await Simulation(journeys: journeys, options: options).run(events: events, profiles: profiles, sink: &sink)
+        return (stats, sink)
+    }
+
+    @Test func untilStopsEventsFiresTimersDueByThenAndLeavesLaterOnesPending() async throws {
+        let events = [Self.event("c1", "start", at: 0), Self.event("c2", "start", at: 3600), Self.event("c3", "start", at: 5 * 3600)]
+        let (stats, sink) = try await run([Self.journey(Self.twoSends)], events, options: SimulationOptions(until: Self.t0.addingTimeInterval(2 * 3600)))
+        let lines = sink.actions.map { "\(Int($0.time.timeIntervalSince(Self.t0)))s \($0.customer) \($0.action.rawValue)" }
+        // c2's first send falls due exactly at --until: it fires.
+        #expect(lines == ["0s c1 enter", "3600s c2 enter", "3600s c1 send", "7200s c2 send"])  // the event at 1h before the timer at 1h
+        #expect(stats.eventsProcessed == 2)
+        #expect(stats.eventsAfterUntil == 1)
+        #expect(stats.pendingTimers == ["two-sends": 2])
+        #expect(stats.until == Self.t0.addingTimeInterval(7200))
+    }
+
+    @Test func theDefaultUntilIsTheLastEventsTime() async throws {
+        let events = [Self.event("c1", "start", at: 0), Self.event("c2", "start", at: 5 * 3600)]
+        let (stats, sink) = try await run([Self.journey(Self.twoSends)], events)
+        #expect(stats.until == Self.t0.addingTimeInterval(5 * 3600))
+        #expect(stats.eventsAfterUntil == 0)
+        #expect(sink.actions.map(\.action) == [.enter, .send, .enter])
+        #expect(stats.pendingTimers == ["two-sends": 2])
+    }
+
+    @Test func atEqualTimesEventsComeBeforeTimersAndKeepTheirInputOrder() async throws {
+        let journey = try Self.journey("""
+            journey: grace
+            entry: { event: add_to_cart }
+            exit: [{ event: purchase }]
+            steps:
+              - id: grace
+                wait_for: { event: never, timeout: 1h }
+              - id: remind
+                send: { channel: push, message: hi }
+            """)
+        // c1 buys exactly when the reminder falls due; c2 does not. c3's two events at one instant keep their order.
+        let events = [
+            Self.event("c1", "add_to_cart", at: 0), Self.event("c2", "add_to_cart", at: 0),
+            Self.event("c1", "purchase", at: 3600), Self.event("c3", "add_to_cart", at: 3600), Self.event("c3", "purchase", at: 3600),
+        ]
+        let (_, sink) = try await run([journey], events)
+        let lines = sink.actions.map { "\(Int($0.time.timeIntervalSince(Self.t0))) \($0.customer) \($0.action.rawValue) \($0.reason ?? "")" }
+        #expect(lines == [
+            "0 c1 enter ", "0 c2 enter ",
+            "3600 c1 exit exit_event", "3600 c3 enter ", "3600 c3 exit exit_event",
+            "3600 c2 send ", "3600 c2 exit completed",
+        ])
+    }
+
+    @Test func scheduleTicksReachEveryKnownCustomerDuringTheSpan() async throws {
+        let journey = try Self.journey("""
+            journey: daily
+            entry:
+              schedule: "0 10 * * *"
+              audience: "profile.member == true"
+            steps:
+              - id: hello
+                send: { channel: email, message: hi }
+            """)
+        let profiles = [ProfileChange(customerID: "m1", attributes: ["member": true]), ProfileChange(customerID: "n1", attributes: ["member": false])]
+        // m2 becomes known (with a profile of its own only through events, so it is not a member) after the first tick.
+        let events = [Self.event("m2", "app_open", at: 30 * 3600)]
+        let options = SimulationOptions(start: Self.t0, until: Self.t0.addingTimeInterval(58 * 3600))
+        let (stats, sink) = try await run([journey], events, profiles: profiles, options: options)
+        #expect(stats.scheduleTicks == 3)  // 1 March, 2 March and 3 March at 10:00
+        #expect(sink.actions.filter { $0.action == .send }.map { "\($0.customer) \(Timestamp.format($0.time))" } == [
+            "m1 2024-03-01T10:00:00Z", "m1 2024-03-02T10:00:00Z", "m1 2024-03-03T10:00:00Z",
+        ])
+        #expect(stats.customers == 3)
+    }
+
+    @Test func profilesAreAppliedAtTheStartBeforeAnyEvent() async throws {
+        let journey = try Self.journey("""
+            journey: members
+            entry: { event: app_open, where: "profile.member == true" }
+            steps:
+              - id: hello
+                send: { channel: email, message: hi }
+            """)
+        let (_, sink) = try await run([journey], [Self.event("c1", "app_open", at: 0)], profiles: [ProfileChange(customerID: "c1", attributes: ["member": true])])
+        #expect(sink.actions.map(\.action) == [.enter, .send, .exit])
+    }
+
+    @Test func identicalInputsGiveByteIdenticalOutputs() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let journeys = root.appendingPathComponent("journeys").path
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        func simulate(_ out: String) async throws -> SimulateOutcome {
+            var request = SimulateRequest(journeyPaths: [journeys])
+            request.eventFiles = [journeys + "/data/events.csv"]
+            request.profileFiles = [journeys + "/data/profiles.jsonl"]
+            request.until = "2024-04-30"
+            request.seed = 3
+            request.outputDirectory = directory.file(out)
+            return try await SimulateCommand.run(request)
+        }
+        let first = try await simulate("one")
+        let second = try await simulate("two")
+        #expect(first.summary.actions > 500)
+        for name in ["actions.jsonl", "report.html"] {
+            let a = try Data(contentsOf: URL(fileURLWithPath: directory.file("one/\(name)")))
+            let b = try Data(contentsOf: URL(fileURLWithPath: directory.file("two/\(name)")))
+            #expect(a == b, "\(name) differs between two identical runs")
+        }
+        func summaryWithoutWallClock(_ dir: String) throws -> String {
+            try String(contentsOfFile: directory.file("\(dir)/summary.json"), encoding: .utf8)
+                .split(separator: "\n").filter { !$0.contains("\"wall_time_seconds\"") && !$0.contains("\"events_per_second\"") }.joined(separator: "\n")
+        }
+        #expect(try summaryWithoutWallClock("one") == summaryWithoutWallClock("two"))
+        // The action lines follow the contract exactly.
+        let firstLine = try String(contentsOfFile: directory.file("one/actions.jsonl"), encoding: .utf8).split(separator: "\n")[0]
+        #expect(firstLine.hasPrefix("{\"time\":\"2024-02-26T01:45:32Z\",\"customer\":\""))
+        #expect(firstLine.contains(",\"version\":1,\"run\":1,\"step\":\""))
+        #expect(firstLine.hasSuffix(",\"variant\":null}") || firstLine.contains(",\"reason\":"))
+    }
+
+    @Test func actionLinesHaveTheContractsKeyOrder() {
+        let time = Timestamp.parse("2024-03-13T11:23:32.75Z", defaultZone: ZonedCalendar.utc)!
+        let send = ActionRecord(time: time, customer: "user_0000", journey: "cart-abandonment", version: 1, run: 1, step: "remind", action: .send, channel: "push", template: "cart_reminder")
+        #expect(ActionLines.line(send) == "{\"time\":\"2024-03-13T11:23:32Z\",\"customer\":\"user_0000\",\"journey\":\"cart-abandonment\",\"version\":1,\"run\":1,\"step\":\"remind\",\"action\":\"send\",\"channel\":\"push\",\"template\":\"cart_reminder\",\"variant\":null}\n")
+        let exit = ActionRecord(time: time, customer: "a\"b", journey: "j", version: 2, run: 3, step: "s", action: .exit, variant: "holdout", reason: "holdout")
+        #expect(ActionLines.line(exit) == "{\"time\":\"2024-03-13T11:23:32Z\",\"customer\":\"a\\\"b\",\"journey\":\"j\",\"version\":2,\"run\":3,\"step\":\"s\",\"action\":\"exit\",\"channel\":null,\"template\":null,\"variant\":\"holdout\",\"reason\":\"holdout\"}\n")
+    }
+}
