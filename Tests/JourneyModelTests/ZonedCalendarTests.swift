@@ -68,7 +68,7 @@ struct ZonedCalendarTests {
 
     // MARK: Zone names
 
-    @Test(arguments: ["UTC", "Asia/Shanghai", "America/New_York", "Europe/Berlin", "America/Argentina/Buenos_Aires"])
+    @Test(arguments: ["UTC", "Asia/Shanghai", "America/New_York", "Europe/Berlin", "America/Argentina/Buenos_Aires", "Asia/Kolkata"])
     func acceptsIANAZones(name: String) throws {
         let zone = try #require(ZonedCalendar.zone(named: name))
         #expect(name == "UTC" ? zone.secondsFromGMT(for: Date(timeIntervalSince1970: 0)) == 0 : zone.identifier == name)

@@ -46,10 +46,17 @@ public enum ZonedCalendar {
 
     /// The zone for a real IANA id (`Asia/Shanghai`, `Europe/Berlin`) or `UTC`; nil for
     /// anything else, including abbreviations, offsets and wrong capitalisation.
+    ///
+    /// Foundation's list of known ids lags the IANA database on some systems (it has
+    /// `Asia/Calcutta` but not `Asia/Kolkata`), so a `Region/City` id that Foundation
+    /// can load is accepted too, as long as it keeps the author's spelling exactly.
     public static func zone(named name: String) -> TimeZone? {
         if name == "UTC" { return utc }
-        guard knownZoneIdentifiers.contains(name) else { return nil }
-        return TimeZone(identifier: name)
+        if knownZoneIdentifiers.contains(name) { return TimeZone(identifier: name) }
+        guard let slash = name.firstIndex(of: "/"), name[..<slash].first?.isUppercase == true,
+            !name.hasPrefix("Etc/"), let zone = TimeZone(identifier: name), zone.identifier == name
+        else { return nil }
+        return zone
     }
 
     /// The local calendar date, wall-clock time (seconds floored) and weekday of an instant.
