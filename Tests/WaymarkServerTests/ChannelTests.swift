@@ -1,0 +1,126 @@
+import AsyncHTTPClient
+import Foundation
+import JourneyEngine
+import JourneyModel
+import JourneyRuntime
+import Logging
+import Testing
+import WaymarkServer
+
+/// The renderer and the adapters on their own: template choice, Mustache
+/// contexts, and which webhook failures are worth retrying.
+@Suite struct ChannelTests {
+    static func message(
+        channel: String = "email", template: String? = "cart_reminder", inline: String? = nil, kind: OutboundMessage.Kind = .send,
+        webhook: Webhook? = nil
+    ) -> OutboundMessage {
+        OutboundMessage(
+            idempotencyKey: "cart/1/remind/1/mei", kind: kind, time: Date(timeIntervalSince1970: 1_710_000_000), customerID: "mei",
+            journeyID: "cart", version: 2, run: 1, stepID: "remind", visit: 1, channel: channel, template: template, message: inline,
+            data: ["code": "SAVE10", "percent": 10], webhook: webhook,
+            profile: ["first_name": "Mei", "email": "mei@example.cn", "loyalty": ["points": 1200]],
+            event: EventContext(name: "add_to_cart", time: Date(timeIntervalSince1970: 1_710_000_000), properties: ["product_name": "Oolong", "value": 199.5]),
+            variant: nil)
+    }
+
+    static func renderer(_ templates: [String: String]) throws -> MustacheMessageRenderer {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("waymark-templates-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (name, text) in templates { try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        return try MustacheMessageRenderer(directory: folder.path)
+    }
+
+    @Test func theChannelSpecificTemplateWinsAndSeesTheWholeContext() throws {
+        let renderer = try Self.renderer([
+            "cart_reminder.mustache": "generic",
+            "cart_reminder.email.mustache": "{{profile.first_name}} ({{profile.customer_id}}): {{event.product_name}} ¥{{event.value}}, {{data.code}} -{{data.percent}}%, {{profile.loyalty.points}} pts, {{journey.id}} v{{journey.version}} run {{journey.run}} at {{journey.step}}",
+        ])
+        #expect(try renderer.render(Self.message()) == "Mei (mei): Oolong ¥199.5, SAVE10 -10%, 1200 pts, cart v2 run 1 at remind")
+        #expect(try renderer.render(Self.message(channel: "sms")) == "generic")
+        #expect(try renderer.render(Self.message(template: nil, inline: "Hi {{profile.first_name}}, {{event.name}}")) == "Hi Mei, add_to_cart")
+        #expect(throws: RenderError.self) { try renderer.render(Self.message(template: "missing")) }
+    }
+
+    @Test func aTemplateThatDoesNotParseStopsTheStart() {
+        #expect(throws: RenderError.self) { try Self.renderer(["broken.mustache": "{{#open}} never closed"]) }
+    }
+
+    @Test func webhookBodiesRenderEveryStringLeaf() throws {
+        let renderer = try Self.renderer([:])
+        let webhook = Webhook(url: "https://crm.example/{{customer_id}}", body: .json(["who": "{{profile.first_name}}", "n": 3, "tags": ["{{event.product_name}}", "fixed"]]))
+        let body = try #require(try renderer.render(Self.message(kind: .webhook, webhook: webhook)))
+        let json = try JSONDecoder().decode(JSONValue.self, from: Data(body.utf8))
+        #expect(json == ["who": "Mei", "n": 3, "tags": ["Oolong", "fixed"]])
+    }
+
+    @Test func webhookFailuresAreRetryableOnlyWhenRetryingCanHelp() async throws {
+        let receiver = WebhookReceiver()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await receiver.run() }
+            let base = "http://127.0.0.1:\(await receiver.listening.wait())"
+            let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+            let adapter = WebhookChannelAdapter(url: base + "/email", timeout: 5, addressField: "email", client: .shared, renderer: nil, logger: logger)
+            let delivery = Delivery(message: Self.message(), body: "hello", attempt: 1)
+
+            try await adapter.deliver(delivery)
+            for (status, retryable) in [(500, true), (503, true), (429, true), (408, true), (400, false), (404, false), (422, false)] {
+                receiver.failNext(1, status: status)
+                do {
+                    try await adapter.deliver(delivery)
+                    Issue.record("\(status) was taken as success")
+                } catch let error as DeliveryError {
+                    #expect(error.isRetryable == retryable, "\(status)")
+                }
+            }
+            #expect(receiver.received.allSatisfy { $0.idempotencyKey == "cart/1/remind/1/mei" })
+
+            let closed = WebhookChannelAdapter(url: "http://127.0.0.1:1/nothing", timeout: 2, addressField: nil, client: .shared, renderer: nil, logger: logger)
+            do {
+                try await closed.deliver(delivery)
+                Issue.record("a refused connection was taken as success")
+            } catch let error as DeliveryError {
+                #expect(error.isRetryable, "a connection failure is retried")
+            }
+            group.cancelAll()
+        }
+    }
+
+    @Test func theFileChannelAppendsRenderedLinesAndConsentIsHonoured() async throws {
+        let journey = """
+            journey: hello
+            entry: { event: signup }
+            steps:
+              - id: greet
+                send: { channel: [sms, email], message: "Hello {{profile.first_name}}" }
+            """
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("waymark-sms-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("sms.jsonl").path
+        try await TestNode.run(journeys: ["hello.yaml": journey], config: { _ in
+            """
+            channels:
+              sms: { adapter: file, path: \(path), address_field: phone, consent_flag: sms, rate_limit: 100 }
+              email: { adapter: log, address_field: email }
+            """
+        }) { node in
+            let client = node.client()
+            _ = try await client.post("/v1/profiles", json: ["batch": [
+                ["customer_id": "yes", "attributes": ["first_name": "Yu", "phone": "+861"]],
+                ["customer_id": "no", "attributes": ["first_name": "Na", "phone": "+862", "email": "na@example.cn"], "consent": ["sms": false]],
+            ]])
+            _ = try await client.post("/v1/events", json: [["customer_id": "yes", "event": "signup"], ["customer_id": "no", "event": "signup"]])
+            try await eventually("the sms line is written") {
+                ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").contains("Hello Yu")
+            }
+            try await eventually("both runs are done") {
+                try await client.get("/v1/journeys/hello/stats").number("sends") == 2
+            }
+            let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+            #expect(lines.count == 1, "the customer without sms consent fell back to email")
+            let no = try await client.get("/v1/customers/no")
+            #expect((no.json[path: ["actions"]].arrayValue ?? []).contains { $0[path: ["channel"]] == "email" && $0[path: ["action"]] == "send" })
+        }
+    }
+}
