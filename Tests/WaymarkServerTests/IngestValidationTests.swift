@@ -98,6 +98,10 @@ import WaymarkServer
             }
             let customer = try await client.get("/v1/customers/c2")
             #expect(customer.json[path: ["profile", "first_seen_at"]] == "2024-03-13T11:23:32Z")
+
+            // Any customer id works in the path once percent-encoded.
+            #expect(try await client.post("/v1/events", json: ["customer_id": "a b/ü", "event": "signup"]).status == 202)
+            try await eventually("the odd id is found") { try await client.get("/v1/customers/a%20b%2F%C3%BC").status == 200 }
         }
     }
 

@@ -30,13 +30,13 @@ struct NodeAPI: Sendable {
         let v1 = router.group("v1").add(middleware: AuthMiddleware(auth: auth))
         v1.post("events") { request, _ in try await ingestEvents(request) }
         v1.post("profiles") { request, _ in try await ingestProfiles(request) }
-        v1.get("customers/:id") { _, context in try await customer(context.parameters.require("id")) }
+        v1.get("customers/:id") { _, context in try await customer(pathID(context)) }
         v1.get("journeys") { _, _ in await journeys() }
         v1.post("journeys") { request, _ in try await deployJourney(request) }
         v1.delete("journeys/:id") { request, context in
-            try await undeployJourney(context.parameters.require("id"), exitRuns: try exitRuns(request))
+            try await undeployJourney(pathID(context), exitRuns: try exitRuns(request))
         }
-        v1.get("journeys/:id/stats") { _, context in try await journeyStats(context.parameters.require("id")) }
+        v1.get("journeys/:id/stats") { _, context in try await journeyStats(pathID(context)) }
     }
 
     func ready() async throws -> Response {
@@ -51,6 +51,12 @@ struct NodeAPI: Sendable {
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition())))
+    }
+
+    /// The `{id}` of the path, percent-decoded: customer ids may hold spaces, slashes or any Unicode.
+    func pathID(_ context: BasicRequestContext) throws -> String {
+        let raw = try context.parameters.require("id")
+        return raw.removingPercentEncoding ?? raw
     }
 
     /// `?exit_runs=true|false` (absent: false).
