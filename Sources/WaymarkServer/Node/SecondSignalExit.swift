@@ -22,7 +22,9 @@ struct SecondSignalExit: Service, CustomStringConvertible {
                 var seen = 0
                 for await signal in signals {
                     seen += 1
-                    if seen >= 2 {
+                    if seen == 1 {
+                        logger.notice("signal received: shutting down gracefully; send it again to exit at once", metadata: ["signal": "\(signal)"])
+                    } else {
                         logger.warning("second signal: exiting now without draining", metadata: ["signal": "\(signal)"])
                         fflush(nil)  // every stream: what was printed still reaches its pipe
                         _exit(signal == .sigint ? 130 : 143)
