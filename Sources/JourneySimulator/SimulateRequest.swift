@@ -49,7 +49,6 @@ public enum SimulateCommand {
         let definitions = loaded.journeys.map(\.definition)
 
         var log = try EventLogReader.read(events: request.eventFiles, profiles: request.profileFiles, options: request.log)
-        let eventsRead = log.events.count
         var responses: (any ResponseModel)?
         if let count = request.population {
             guard let file = request.behaviorFile else { throw SimulationError("--population needs --behavior FILE (the behaviour model)") }
@@ -83,7 +82,7 @@ public enum SimulateCommand {
         try recorder.actions.close()
 
         var totals = SimulationSummary.Totals()
-        totals.eventsRead = eventsRead + (events.count - eventsRead)
+        totals.eventsRead = events.count
         totals.badRowsSkipped = log.badRowCount
         totals.profilesRead = profiles.count
         totals.seed = request.seed

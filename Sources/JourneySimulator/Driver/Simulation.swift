@@ -178,7 +178,10 @@ struct Driver {
             }
             var timerTime = await shard.nextTimerDue()
             if let due = timerTime, due > until { timerTime = nil }
-            let tickTime = schedules.compactMap(\.next).filter { $0 <= until }.min()
+            var tickTime: Date?
+            for schedule in schedules {
+                if let next = schedule.next, next <= until, next < (tickTime ?? .distantFuture) { tickTime = next }
+            }
 
             if let time = eventTime, time <= (timerTime ?? .distantFuture), time <= (tickTime ?? .distantFuture) {
                 // Every event at this instant, in input order; generated follow-ups after the logged ones.

@@ -68,9 +68,10 @@ public struct EventLog: Sendable {
             break
         }
         if sorted { return events }
-        return events.indices
-            .sorted { (events[$0].time, $0) < (events[$1].time, $1) }
-            .map { events[$0] }
+        // Sort compact (time, position) keys rather than the events themselves.
+        var keys = events.indices.map { (time: events[$0].time.timeIntervalSince1970, position: $0) }
+        keys.sort { ($0.time, $0.position) < ($1.time, $1.position) }
+        return keys.map { events[$0.position] }
     }
 }
 
