@@ -104,7 +104,7 @@ struct IngestPayload {
     private func identifier(_ value: JSONValue?, field: String) throws -> String {
         guard let value, !value.isNull else { throw APIError.missing(field) }
         guard case .string(let text) = value else { throw APIError.wrongType(field, expected: "a string") }
-        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError.badRequest("empty_field", "`\(field)` must not be empty", field: field)
         }
         guard text.count <= Self.maximumIDLength else {

@@ -29,7 +29,7 @@ extension NodeAPI {
     /// would (with this node's channels and templates); 422 with every diagnostic if it has errors.
     func deployJourney(_ request: Request) async throws -> Response {
         let text = try await body.text(of: request)
-        let file = request.uri.queryParameters.get("file") ?? "request.yaml"
+        let file = request.uri.queryParameters.get("file").flatMap { $0.isEmpty ? nil : $0 } ?? "request.yaml"
         let parsed = JourneyFileParser.parse(text: text, file: file)
         var diagnostics = parsed.diagnostics
         if let definition = parsed.definition {
