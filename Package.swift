@@ -5,6 +5,7 @@
 //   waymark (WaymarkCLI)   subcommands only
 //   WaymarkServer          the node: HTTP API, auth, metrics, config, channels, service group
 //                          (Hummingbird, AsyncHTTPClient, Mustache, Prometheus; never below this line)
+//   WaymarkCluster         leases, fencing, balancing, the shared inbox   (postgres-nio)
 //   JourneySimulator       replay, populations, reports, journey tests (no NIO; zlib via CZlib)
 //   JourneyYAML            YAML front end with source locations   (Yams)
 //   JourneyEngine          customer actors, shards, scheduler     (swift-log, service-lifecycle)
@@ -25,6 +26,7 @@ let package = Package(
         .library(name: "JourneyStorage", targets: ["JourneyStorage"]),
         .library(name: "JourneyEngine", targets: ["JourneyEngine"]),
         .library(name: "JourneySimulator", targets: ["JourneySimulator"]),
+        .library(name: "WaymarkCluster", targets: ["WaymarkCluster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Pure core: the journey language. No I/O, no third-party dependencies.
@@ -84,6 +87,17 @@ let package = Package(
                 .product(name: "Collections", package: "swift-collections"),
             ]
         ),
+        // Cluster mode: lease, fencing and balancing state machines (pure values), and the
+        // PostgreSQL coordinator, shared inbox, snapshots and delivery ledger around them.
+        .target(
+            name: "WaymarkCluster",
+            dependencies: [
+                "JourneyEngine", "JourneyRuntime", "JourneyStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The node (`waymark serve`): HTTP API, auth, config, metrics, webhook and Mustache channels,
         // and the service group that runs the engine and the server together.
         .target(
@@ -114,6 +128,7 @@ let package = Package(
         .testTarget(name: "JourneyStorageTests", dependencies: ["JourneyStorage"]),
         .testTarget(name: "JourneyEngineTests", dependencies: ["JourneyEngine", "JourneyYAML", "WaymarkTestSupport"]),
         .testTarget(name: "JourneyYAMLTests", dependencies: ["JourneyYAML"]),
+        .testTarget(name: "WaymarkClusterTests", dependencies: ["WaymarkCluster", "JourneyEngine", "JourneyRuntime", "JourneyStorage"]),
         .testTarget(name: "JourneySimulatorTests", dependencies: ["JourneySimulator", "JourneyEngine", "JourneyRuntime", "JourneyModel", "JourneyYAML"]),
         .testTarget(
             name: "WaymarkServerTests",
