@@ -1,0 +1,58 @@
+import BenchSupport
+import Foundation
+import JourneyEngine
+import JourneyRuntime
+import JourneySimulator
+
+/// `waymark simulate`'s throughput on a generated log (`SIM_EVENTS`, default
+/// 1M): end to end as the command runs (read the CSV and profiles, simulate,
+/// write actions.jsonl, summary.json and report.html), and the simulation
+/// alone on events already in memory.
+enum SimulatorBench {
+    @concurrent
+    static func run() async throws {
+        let count = Report.env("SIM_EVENTS", 1_000_000)
+        let directory = try Report.scratch("simulate")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        Report.log("generating \(count) events")
+        let log = try Workload.generate(count: count, seed: 3)
+        let eventsPath = directory.appendingPathComponent("events.csv").path
+        let profilesPath = directory.appendingPathComponent("profiles.jsonl").path
+        try log.write(eventsTo: eventsPath, profilesTo: profilesPath)
+        Report.log("\(count) events of \(log.customers) customers written to \(eventsPath)")
+
+        // End to end, as `waymark simulate journeys --events … --profiles …` runs it.
+        var request = SimulateRequest(journeyPaths: [Workload.journeysDirectory])
+        request.eventFiles = [eventsPath]
+        request.profileFiles = [profilesPath]
+        request.outputDirectory = directory.appendingPathComponent("out").path
+        let start = ContinuousClock.now
+        let outcome = try await SimulateCommand.run(request)
+        let wall = seconds(ContinuousClock.now - start)
+        let processed = outcome.summary.stats.eventsProcessed
+        Report.log("end to end: \(processed) events in \(wall) s, \(outcome.summary.actions) actions")
+
+        // The simulation alone: events in memory, actions counted, nothing written.
+        let journeys = try Workload.journeys()
+        let simulation = Simulation(journeys: journeys)
+        var sink = CountingSink()
+        let coreStart = ContinuousClock.now
+        let stats = try await simulation.run(events: log.events, profiles: log.profiles, sink: &sink)
+        let core = seconds(ContinuousClock.now - coreStart)
+        Report.log("simulation alone: \(stats.eventsProcessed) events, \(stats.timersFired) timers in \(core) s")
+
+        Report.emit(Figure(
+            key: "simulate_end_to_end", what: "simulator, end to end: `waymark simulate` on a generated \(count / 1000)k-event CSV log (\(log.customers) customers, 10 example journeys; read + simulate + write outputs)",
+            value: Double(processed) / wall, unit: "events/s", goal: "≥ 1,000,000 events/s",
+            notes: "\(String(format: "%.2f", wall)) s wall"))
+        Report.emit(Figure(
+            key: "simulate_core", what: "simulator, engine only: the same events already in memory, actions counted, no files",
+            value: Double(stats.eventsProcessed) / core, unit: "events/s", goal: "≥ 1,000,000 events/s",
+            notes: "\(stats.timersFired) timers fired, \(sink.actions) actions, \(String(format: "%.2f", core)) s"))
+    }
+}
+
+struct CountingSink: SimulationSink {
+    var actions = 0
+    mutating func record(_ batch: CommittedBatch) throws { actions += batch.actions.count }
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Assembles BENCHMARKS.md and results.json from one run of Benchmarks/run.sh:
+the JSON lines of waymark-bench and node.sh, and the markdown tables of the
+ordo-one suites (their p50s)."""
+import argparse, json, os, re
+
+p = argparse.ArgumentParser()
+p.add_argument("--figures"); p.add_argument("--machine"); p.add_argument("--ordo")
+p.add_argument("--markdown"); p.add_argument("--json"); p.add_argument("--quick", default="0")
+a = p.parse_args()
+
+machine = json.load(open(a.machine))
+machine_text = f"{machine['nproc']}× {machine['cpu']}, {machine['memory_gib']} GiB"
+date = machine["date"]
+batch = int(os.environ.get("BENCH_COMMIT_BATCH", "256"))
+
+SCALE = {"#": 1, "K": 1e3, "M": 1e6, "G": 1e9}
+
+def ordo(target):
+    """{benchmark: {metric: p50}} from a markdown export."""
+    path = os.path.join(a.ordo, f"results-{target}.md")
+    out, name = {}, None
+    if not os.path.exists(path):
+        return out
+    for line in open(path):
+        if line.startswith("### "):
+            name = line[4:].strip(); out[name] = {}
+        elif line.startswith("| ") and name and not line.startswith("| Metric") and not line.startswith("|:"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            m = re.match(r"(.*) \((.*?)\)\s*\*?$", cells[0])
+            if not m:
+                continue
+            metric, unit = m.group(1).strip(), m.group(2)
+            try:
+                value = float(cells[3])
+            except ValueError:
+                continue
+            if metric.startswith("Throughput"):
+                out[name]["throughput"] = value * SCALE.get(unit, 1)
+            elif metric.startswith("Time (wall clock)"):
+                factor = {"ns": 1e-9, "μs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1}.get(unit, 1)
+                out[name]["wall_s"] = value * factor
+    return out
+
+rows = []
+interp = ordo("Interpreter")
+if "interpreter input" in interp and "actor hop" in interp:
+    rows.append(dict(key="interpreter_inputs", what="interpreter: inputs handled on a replay of cloned sample customers through the 10 example journeys (pure, no I/O; ordo-one p50)",
+                     value=interp["interpreter input"]["throughput"], unit="inputs/s",
+                     baseline=interp["actor hop"]["throughput"], baseline_what="plain actor round trips/s (uncontended hop from a task into an actor and back; ordo-one p50)",
+                     notes=f"one input costs as much as {interp['actor hop']['throughput'] / interp['interpreter input']['throughput']:.0f} actor hops"))
+storage = ordo("Storage")
+for sync in ("full", "normal"):
+    s, r = storage.get(f"store commit {sync}"), storage.get(f"raw upserts {sync}")
+    if s and r:
+        rows.append(dict(key=f"store_commit_{sync}", what=f"store: inputs committed through SQLiteShardStore.commit (snapshots + timers + outbox + inbox position + actions), {batch} inputs per transaction, synchronous {sync.upper()} (ordo-one p50)",
+                         value=s["throughput"] * batch, unit="inputs/s",
+                         baseline=r["throughput"] * batch, baseline_what=f"raw GRDB upserts of the same rows, key order and blob sizes, {sync.upper()}",
+                         goal="≥ 50% of the baseline"))
+for line in open(a.figures):
+    line = line.strip()
+    if line.startswith("{"):
+        rows.append(json.loads(line))
+
+def fmt(v):
+    if v is None:
+        return "—"
+    if abs(v) >= 100:
+        return f"{v:,.0f}"
+    if abs(v) >= 1:
+        return f"{v:,.2f}"
+    return f"{v:.3g}"
+
+for r in rows:
+    b = r.get("baseline")
+    r["ratio"] = (r["value"] / b) if b else None
+    r["machine"] = machine_text
+    r["date"] = date
+
+md = ["# Benchmarks", "",
+      "Written by `Benchmarks/run.sh`" + (" with `QUICK=1` (a tenth of the full scale)" if a.quick == "1" else "") +
+      f" on {date}; every baseline was measured in the same run on the same machine. The same numbers are in `Benchmarks/results.json`; "
+      "the ordo-one tables are in `Benchmarks/results-*.md`.", "",
+      "| what | figure | unit | baseline (same run) | ratio | goal | machine | date | notes |",
+      "|---|---:|---|---|---:|---|---|---|---|"]
+for r in rows:
+    base = "—" if r.get("baseline") is None else f"{fmt(r['baseline'])} ({r.get('baseline_what', '')})"
+    ratio = "—" if r["ratio"] is None else f"{r['ratio']:.3g}"
+    md.append(f"| {r['what']} | {fmt(r['value'])} | {r['unit']} | {base} | {ratio} | {r.get('goal') or '—'} | {machine_text} | {date[:10]} | {r.get('notes') or ''} |")
+md.append("")
+open(a.markdown, "w").write("\n".join(md))
+json.dump({"machine": machine, "date": date, "quick": a.quick == "1", "figures": rows}, open(a.json, "w"), indent=2, sort_keys=True)

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Builds the benchmarks in release mode, runs every measurement, and writes
+# BENCHMARKS.md at the repository root and Benchmarks/results.json.
+#
+#   Benchmarks/run.sh            the full run (1M-event log, 1M customers, 10M passing through; ~30-40 min)
+#   QUICK=1 Benchmarks/run.sh    the same measurements at a tenth of the scale (a few minutes after the build)
+#   ONLY="simulate memory" …     run only some parts: interpreter storage simulate memory passivation restart node
+#
+# Scale knobs (env): SIM_EVENTS, MEM_CUSTOMERS, PASSIVATION_CUSTOMERS, PASSIVATION_RESIDENT,
+# RESTART_CUSTOMERS, RESTART_SHARDS, BENCH_SECONDS (per ordo-one benchmark), NODE_SECONDS (per load step).
+# Everything runs on this machine; the node benchmark only talks to 127.0.0.1.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+export PATH="/opt/swift/usr/bin:$PATH"
+export WAYMARK_ROOT="$ROOT"
+cd "$HERE"
+
+QUICK="${QUICK:-0}"
+if [ "$QUICK" = "1" ]; then
+    : "${SIM_EVENTS:=100000}" "${MEM_CUSTOMERS:=100000}" "${PASSIVATION_CUSTOMERS:=1000000}" "${PASSIVATION_RESIDENT:=20000}"
+    : "${RESTART_CUSTOMERS:=100000}" "${BENCH_SECONDS:=2}" "${NODE_SECONDS:=5}"
+else
+    : "${SIM_EVENTS:=1000000}" "${MEM_CUSTOMERS:=1000000}" "${PASSIVATION_CUSTOMERS:=10000000}" "${PASSIVATION_RESIDENT:=100000}"
+    : "${RESTART_CUSTOMERS:=1000000}" "${BENCH_SECONDS:=5}" "${NODE_SECONDS:=15}"
+fi
+export SIM_EVENTS MEM_CUSTOMERS PASSIVATION_CUSTOMERS PASSIVATION_RESIDENT RESTART_CUSTOMERS BENCH_SECONDS NODE_SECONDS
+ONLY="${ONLY:-interpreter storage simulate memory passivation restart node}"
+wants() { [[ " $ONLY " == *" $1 "* ]]; }
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/waymark-bench.XXXXXX")"
+export BENCH_TMPDIR="$WORK"
+trap 'rm -rf "$WORK"' EXIT
+FIGURES="$WORK/figures.jsonl"
+: > "$FIGURES"
+log() { echo "[run.sh] $*" >&2; }
+
+log "building the benchmarks (release)"
+swift build -c release 2>&1 | tail -1
+BENCH="$HERE/.build/release/waymark-bench"
+"$BENCH" machine > "$WORK/machine.json"
+
+# The ordo-one suites: their markdown tables are kept beside results.json, and the p50s go into the table.
+ordo() {
+    local target="$1"
+    log "ordo-one benchmarks: $target"
+    swift package --disable-sandbox benchmark --target "$target" --format markdown --no-progress 2>/dev/null \
+        | sed -n '/^## /,$p' > "$HERE/results-$target.md"
+}
+wants interpreter && ordo Interpreter
+wants storage && ordo Storage
+
+wants simulate && { log "simulator ($SIM_EVENTS events)"; "$BENCH" simulate >> "$FIGURES"; }
+wants memory && { log "memory ($MEM_CUSTOMERS customers)"; "$BENCH" memory >> "$FIGURES"; }
+wants passivation && { log "passivation ($PASSIVATION_CUSTOMERS customers)"; "$BENCH" passivation >> "$FIGURES"; }
+wants restart && { log "restart ($RESTART_CUSTOMERS customers)"; "$BENCH" restart >> "$FIGURES"; }
+if wants node; then
+    log "node end to end"
+    "$HERE/node.sh" "$WORK" >> "$FIGURES" || log "the node benchmark failed; see above"
+fi
+
+log "writing BENCHMARKS.md and results.json"
+python3 "$HERE/report.py" --figures "$FIGURES" --machine "$WORK/machine.json" --ordo "$HERE" \
+    --markdown "$ROOT/BENCHMARKS.md" --json "$HERE/results.json" --quick "$QUICK"
+log "done: $ROOT/BENCHMARKS.md"
