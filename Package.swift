@@ -128,7 +128,14 @@ let package = Package(
         .testTarget(name: "JourneyStorageTests", dependencies: ["JourneyStorage"]),
         .testTarget(name: "JourneyEngineTests", dependencies: ["JourneyEngine", "JourneyYAML", "WaymarkTestSupport"]),
         .testTarget(name: "JourneyYAMLTests", dependencies: ["JourneyYAML"]),
-        .testTarget(name: "WaymarkClusterTests", dependencies: ["WaymarkCluster", "JourneyEngine", "JourneyRuntime", "JourneyStorage"]),
+        .testTarget(
+            name: "WaymarkClusterTests",
+            dependencies: [
+                "WaymarkCluster", "JourneyEngine", "JourneyRuntime", "JourneyStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "JourneySimulatorTests", dependencies: ["JourneySimulator", "JourneyEngine", "JourneyRuntime", "JourneyModel", "JourneyYAML"]),
         .testTarget(
             name: "WaymarkServerTests",
