@@ -59,9 +59,12 @@ public func buildApplication(_ configuration: NodeConfiguration, options: NodeOp
         stores: timed, clock: options.clock, observer: FanoutObserver(observers: [stats, MetricsObserver(metrics: metrics)]),
         relay: channels.relay, seed: UInt64.random(in: 0...UInt64.max), logger: logger)
     if !definitions.isEmpty {
-        for outcome in try await engine.deploy(definitions) {
-            logger.info("journey ready", metadata: ["journey.id": "\(outcome.journeyID)", "journey.version": "\(outcome.version)", "change": "\(outcome.change.rawValue)"])
-        }
+        // The engine logs each new version; unchanged ones (a restart) are summed up here.
+        let outcomes = try await engine.deploy(definitions)
+        logger.info("journeys loaded", metadata: [
+            "journeys.deployed": "\(outcomes.count { $0.change == .deployed })", "journeys.unchanged": "\(outcomes.count { $0.change == .unchanged })",
+            "node.journeys": "\(configuration.journeysDirectory)",
+        ])
     }
 
     let api = NodeAPI(
