@@ -68,7 +68,14 @@ let package = Package(
             dependencies: ["JourneyEngine", "JourneyStorage", "JourneyYAML", .product(name: "Logging", package: "swift-log")]
         ),
         // Test doubles and helpers, shipped like swift-log's InMemoryLogging.
-        .target(name: "WaymarkTestSupport", dependencies: ["JourneyEngine"]),
+        .target(
+            name: "WaymarkTestSupport",
+            dependencies: [
+                "JourneyEngine", "WaymarkCluster",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // YAML front end: turns files into model values, keeping line:column for every node.
         .target(
             name: "JourneyYAML",
@@ -103,7 +110,7 @@ let package = Package(
         .target(
             name: "WaymarkServer",
             dependencies: [
-                "JourneyEngine", "JourneyStorage", "JourneyYAML", "JourneyRuntime", "JourneyModel",
+                "JourneyEngine", "JourneyStorage", "JourneyYAML", "JourneyRuntime", "JourneyModel", "WaymarkCluster",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -131,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "WaymarkClusterTests",
             dependencies: [
-                "WaymarkCluster", "JourneyEngine", "JourneyRuntime", "JourneyStorage",
+                "WaymarkCluster", "JourneyEngine", "JourneyRuntime", "JourneyStorage", "WaymarkTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -2,6 +2,7 @@ import Foundation
 import JourneyRuntime
 import Testing
 import WaymarkCluster
+import WaymarkTestSupport
 
 /// The coordinator against a real PostgreSQL: cluster creation, leases on the database's
 /// clock, the shared inbox, epoch-checked snapshots and the delivery ledger.

@@ -24,7 +24,12 @@ public final class PostgresCoordinator: ClusterCoordinator, Sendable {
     }
 
     /// A client for a `postgres://user:password@host:port/database` URL.
-    public static func makeClient(url: String, logger: Logger) throws -> PostgresClient {
+    ///
+    /// - Parameter sessionTimeout: how long a session may sit in an open transaction or wait for a
+    ///   lock. A node paused (or cut off) in the middle of a transaction holds row locks, the lease
+    ///   row's among them; the server ends such a session after this long, so that the lease can
+    ///   still be taken over when it expires. Keep it well under the lease duration.
+    public static func makeClient(url: String, sessionTimeout: Duration = .seconds(2), logger: Logger) throws -> PostgresClient {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
             let host = components.host, !host.isEmpty
         else {
@@ -35,6 +40,10 @@ public final class PostgresCoordinator: ClusterCoordinator, Sendable {
             host: host, port: components.port ?? 5432, username: components.user ?? "postgres", password: components.password,
             database: database, tls: .disable)
         configuration.options.maximumConnections = 8
+        let milliseconds = "\(max(100, Int(sessionTimeout.seconds * 1000)))"
+        configuration.options.additionalStartupParameters = [
+            ("idle_in_transaction_session_timeout", milliseconds), ("lock_timeout", milliseconds),
+        ]
         return PostgresClient(configuration: configuration, backgroundLogger: logger)
     }
 

@@ -15,7 +15,7 @@ extension NodeAPI {
             metrics.eventsRejected(1, code: error.code)
             throw error
         }
-        let results = try await engine.ingest(inputs)
+        let results = try await (inputSink ?? engine).ingest(inputs)
         let duplicates = results.count { $0 == .duplicate }
         metrics.eventsAccepted.increment(by: results.count - duplicates)
         metrics.eventsDuplicate.increment(by: duplicates)
@@ -29,7 +29,7 @@ extension NodeAPI {
     func ingestProfiles(_ request: Request) async throws -> Response {
         let json = try await body.json(of: request)
         let inputs = try payload.profiles(from: json, acceptedAt: clock.now())
-        let results = try await engine.ingest(inputs)
+        let results = try await (inputSink ?? engine).ingest(inputs)
         metrics.profilesAccepted.increment(by: results.count)
         return JSONResponse.make(["accepted": .int(results.count)], status: .accepted)
     }

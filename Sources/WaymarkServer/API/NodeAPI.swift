@@ -21,6 +21,10 @@ struct NodeAPI: Sendable {
     /// What `POST /v1/journeys` validates against: this node's channels and templates.
     let validator: JourneyValidator
     let logger: Logger
+    /// Where accepted inputs go; nil: the engine's own shards (a single node). A cluster node's shared inbox.
+    var inputSink: (any InputSink)? = nil
+    /// Whether the node is ready; nil: when the engine's shards recovered.
+    var readiness: (@Sendable () async -> Bool)? = nil
 
     func register(on router: Router<BasicRequestContext>, auth: NodeConfiguration.Auth) {
         router.add(middleware: ErrorMiddleware(logger: logger, rejected: { [metrics] code in metrics.requestRejected(code: code) }))
@@ -40,7 +44,8 @@ struct NodeAPI: Sendable {
     }
 
     func ready() async throws -> Response {
-        guard await engine.isReady else {
+        let isReady = if let readiness { await readiness() } else { await engine.isReady }
+        guard isReady else {
             return JSONResponse.make(["status": "starting"], status: .serviceUnavailable)
         }
         return JSONResponse.make(["status": "ready"])

@@ -5,6 +5,7 @@ import Yams
 extension NodeConfiguration {
     static let topLevelKeys = [
         "host", "port", "data", "shard_count", "durability", "journeys", "auth", "passivation", "channels", "retry", "limits",
+        "cluster",
     ]
     static let channelKeys = ["adapter", "url", "path", "rate_limit", "address_field", "consent_flag", "max_attempts", "timeout"]
 
@@ -43,6 +44,7 @@ extension NodeConfiguration {
             case "channels": configuration.channels = try readChannels(value)
             case "retry": configuration.retry = try readRetry(value)
             case "limits": configuration.limits = try readLimits(value)
+            case "cluster": configuration.cluster = try readCluster(value)
             default: break
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import JourneyRuntime
 import JourneyStorage
+import WaymarkCluster
 
 /// Everything an operator can set for a node, with the defaults `waymark serve`
 /// uses when there is no config file: `./data`, port 8080 on 127.0.0.1 only,
@@ -26,6 +27,8 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var channels: [String: Channel] = [:]
     public var retry = Retry()
     public var limits = Limits()
+    /// Cluster membership; nil: an embedded single node (the default).
+    public var cluster: ClusterSettings?
     /// Where the settings came from (`nil`: built-in defaults), for the startup log.
     public var source: String?
 

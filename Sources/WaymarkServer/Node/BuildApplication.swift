@@ -35,6 +35,10 @@ public func buildApplication(_ configuration: NodeConfiguration, options: NodeOp
     let renderer = try MustacheMessageRenderer(directory: configuration.templatesDirectory)
     let channels = try ChannelSetup(configuration: configuration, renderer: renderer, client: options.httpClient, logger: logger)
     let definitions = try loadJourneys(configuration, knownChannels: channels.knownChannels, logger: logger)
+    if let cluster = configuration.cluster {
+        return try await buildClusterNode(
+            configuration, cluster: cluster, options: options, channels: channels, definitions: definitions, renderer: renderer, logger: logger)
+    }
 
     let dataURL = URL(fileURLWithPath: configuration.dataDirectory)
     let directory: DataDirectory

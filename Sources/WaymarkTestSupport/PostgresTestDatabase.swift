@@ -1,31 +1,30 @@
 import Foundation
 import Logging
 import PostgresNIO
-import Testing
 import WaymarkCluster
 
 /// A fresh database on the PostgreSQL server named by `WAYMARK_TEST_POSTGRES_URL`
 /// (`.ci/run` starts one). Without the variable, tests that need it are skipped on a
 /// developer's machine and FAIL under CI (`CI=true`): CI must never pass by not testing.
-struct PostgresTestDatabase {
-    static let variable = "WAYMARK_TEST_POSTGRES_URL"
+public struct PostgresTestDatabase: Sendable {
+    public static let variable = "WAYMARK_TEST_POSTGRES_URL"
 
-    static var serverURL: String? {
+    public static var serverURL: String? {
         ProcessInfo.processInfo.environment[variable].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    static var isCI: Bool {
+    public static var isCI: Bool {
         ["true", "1"].contains(ProcessInfo.processInfo.environment["CI"]?.lowercased() ?? "")
     }
 
     /// Whether a test needing PostgreSQL runs: when a server is configured, or under CI (where it then fails).
-    static var shouldRun: Bool { serverURL != nil || isCI }
+    public static var shouldRun: Bool { serverURL != nil || isCI }
 
-    let url: String
-    let name: String
+    public let url: String
+    public let name: String
 
     /// Creates an empty database with a unique name and returns its URL.
-    static func make() async throws -> PostgresTestDatabase {
+    public static func make() async throws -> PostgresTestDatabase {
         guard let server = serverURL else {
             throw ClusterError(.invalidConfiguration, "\(variable) is not set: .ci/run starts PostgreSQL and sets it (cluster/postgres.sh)")
         }
@@ -39,7 +38,7 @@ struct PostgresTestDatabase {
     }
 
     /// Runs `body` with a running client for `url`.
-    static func withClient<Result: Sendable>(_ url: String, _ body: @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
+    public static func withClient<Result: Sendable>(_ url: String, _ body: @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         let client = try PostgresCoordinator.makeClient(url: url, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -50,14 +49,14 @@ struct PostgresTestDatabase {
     }
 
     /// Runs `body` with a coordinator on this database.
-    func withCoordinator<Result: Sendable>(_ body: @Sendable (PostgresCoordinator) async throws -> Result) async throws -> Result {
+    public func withCoordinator<Result: Sendable>(_ body: @Sendable (PostgresCoordinator) async throws -> Result) async throws -> Result {
         try await Self.withClient(url) { client in
             try await body(PostgresCoordinator(client: client, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
         }
     }
 
     /// Runs a query and returns the first column of every row as text.
-    func column(_ sql: String) async throws -> [String] {
+    public func column(_ sql: String) async throws -> [String] {
         try await Self.withClient(url) { client in
             var values: [String] = []
             for try await value in try await client.query(PostgresQuery(unsafeSQL: sql)).decode(String.self) { values.append(value) }

@@ -1,0 +1,109 @@
+import Foundation
+import JourneyEngine
+import JourneyRuntime
+import JourneyStorage
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// A node's membership in a cluster, as a service: joins (checking the shard count),
+/// then renews leases, heartbeats and balances every `renewInterval`, while a
+/// watchdog stops any shard whose safe window closes. On graceful shutdown it
+/// hands every shard over (final snapshot, then release, without waiting for
+/// expiry) and leaves.
+///
+/// ``inbox`` is where the node's API puts accepted inputs; ``local`` is what the
+/// engine's read façade (``ClusterShardStore``) reads from.
+public final class ClusterService: Service, Sendable {
+    public let node: ClusterNode
+    public let settings: ClusterSettings
+    public let inbox: ClusterInbox
+    public let local: LocalShards
+    let client: PostgresClient?
+    let membership: ClusterMembership
+    let context: ShardRunnerContext
+    let logger: Logger
+    private let joined = Mutex(false)
+
+    /// - Parameters:
+    ///   - client: the PostgreSQL client the coordinator uses, run (and stopped) by this service; nil when
+    ///     the coordinator needs none.
+    ///   - makeContext: builds the runner context from the pieces this service creates.
+    public init(
+        settings: ClusterSettings, shardCount: Int, coordinator: any ClusterCoordinator, client: PostgresClient?,
+        local: LocalShards = LocalShards(),
+        makeContext: (_ coordinator: any ClusterCoordinator, _ fence: FenceBoard, _ local: LocalShards, _ owner: String) -> ShardRunnerContext,
+        logger: Logger
+    ) {
+        let incarnation = "\(settings.nodeID)#\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+        var logger = logger
+        logger[metadataKey: "node.id"] = "\(settings.nodeID)"
+        let node = ClusterNode(incarnation: incarnation, nodeID: settings.nodeID, advertise: settings.advertise)
+        let fence = FenceBoard(safetyMargin: settings.safetyMargin)
+        self.node = node
+        self.settings = settings
+        self.local = local
+        self.client = client
+        self.inbox = ClusterInbox(shardCount: shardCount, coordinator: coordinator, local: local)
+        self.context = makeContext(coordinator, fence, local, incarnation)
+        self.membership = ClusterMembership(node: node, context: context, logger: logger)
+        self.logger = logger
+        shardCountValue = shardCount
+    }
+
+    private let shardCountValue: Int
+
+    /// True once the node joined the cluster.
+    public var isJoined: Bool { joined.withLock { $0 } }
+
+    /// The shards this node runs now.
+    public var runningShards: [Int] { local.runningShards }
+
+    public func run() async throws {
+        // The pool must outlive graceful shutdown (the drain still writes), so it does not run in this task's tree.
+        let pool = client.map { client in Task.detached { await client.run() } }
+        defer { pool?.cancel() }
+        try await join()
+        let rounds = Task { [membership, settings] in
+            while !Task.isCancelled {
+                await membership.round()
+                try? await Task.sleep(for: settings.renewInterval)
+            }
+        }
+        let watchdog = Task { [membership] in
+            while !Task.isCancelled {
+                await membership.watch()
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        try? await gracefulShutdown()
+        logger.info("cluster node draining: handing its shards over")
+        await membership.drain()
+        rounds.cancel()
+        watchdog.cancel()
+        _ = await (rounds.value, watchdog.value)
+        logger.info("cluster node stopped")
+    }
+
+    /// Joins, retrying while PostgreSQL is unreachable; a shard count mismatch is final.
+    private func join() async throws {
+        var delay: Duration = .milliseconds(200)
+        while true {
+            do {
+                try await context.coordinator.join(node, shardCount: shardCountValue)
+                joined.withLock { $0 = true }
+                logger.info("joined the cluster", metadata: [
+                    "node.incarnation": "\(node.incarnation)", "node.advertise": "\(node.advertise)", "cluster.shards": "\(shardCountValue)",
+                ])
+                return
+            } catch let error as ClusterError where error.code == .shardCountMismatch {
+                throw error
+            } catch {
+                logger.error("joining the cluster failed; retrying", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+    }
+}

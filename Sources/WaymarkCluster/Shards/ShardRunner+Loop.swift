@@ -1,0 +1,62 @@
+import Foundation
+import JourneyEngine
+import JourneyRuntime
+import JourneyStorage
+import Logging
+
+extension ShardRunner {
+    /// Applies inbox entries and due timers until stopped or fenced.
+    func run(_ shard: Shard, store: SQLiteShardStore, loop: inout RunnerLoop) async throws {
+        let settings = context.settings
+        var backoff: Duration = .milliseconds(50)
+        while requestedStop == nil, mayProcess, !Task.isCancelled {
+            try await refreshCatalog(shard, store: store, loop: &loop)
+            let entries: [InboxEntry]
+            do {
+                entries = try await context.coordinator.inbox(shard: self.shard, after: loop.appliedSequence, limit: 500)
+                backoff = .milliseconds(50)
+            } catch {
+                logger.error("reading the shared inbox failed; retrying", metadata: ["error": "\(error)"])
+                await doorbell.wait(timeout: backoff)
+                backoff = min(backoff * 2, .seconds(2))
+                continue
+            }
+            let due = await shard.takeDueTimers(now: context.clock.now())
+            if !entries.isEmpty || !due.isEmpty {
+                // Local only, but pointless once the lease may be gone: the next owner replays it.
+                guard mayProcess else { break }
+                let work = entries.map(ShardWork.inbox) + due.map(ShardWork.timer)
+                try await shard.apply(work)
+                loop.appliedSequence = entries.last?.sequence ?? loop.appliedSequence
+                loop.logicalNow = max(loop.logicalNow, work.map(\.time).max() ?? loop.logicalNow)
+                loop.dirty = true
+                if entries.count == 500 { continue }
+            }
+            if loop.dirty, context.fence.instant >= loop.snapshotAt.advanced(by: settings.snapshotInterval) {
+                do {
+                    try await uploadSnapshot(store: store, loop: &loop)
+                } catch let error as ClusterError where error.code == .fenced {
+                    logger.warning("snapshot refused: the lease is gone", metadata: ["error": "\(error)"])
+                    break
+                } catch {
+                    logger.error("snapshot upload failed; will retry", metadata: ["error": "\(error)"])
+                }
+            }
+            var wait = settings.pollInterval
+            if let next = await shard.nextTimerDue() {
+                let untilTimer = next.timeIntervalSince(context.clock.now())
+                wait = min(wait, .milliseconds(Int64(max(0, untilTimer) * 1000)))
+            }
+            if wait > .zero { await doorbell.wait(timeout: wait) }
+        }
+    }
+
+    /// Picks up journeys deployed on this node since the shard started.
+    private func refreshCatalog(_ shard: Shard, store: SQLiteShardStore, loop: inout RunnerLoop) async throws {
+        let (versions, generation) = context.local.versions
+        guard generation != loop.versionGeneration else { return }
+        loop.versionGeneration = generation
+        for version in versions { try await store.saveJourneyVersion(version) }
+        await shard.setCatalog(JourneyCatalog(restoring: try await store.recover().journeyVersions))
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Hummingbird
+import JourneyEngine
+import JourneyModel
+import JourneyRuntime
+import JourneyStorage
+import Logging
+import ServiceLifecycle
+import WaymarkCluster
+
+/// Builds a cluster member: the same API and channels as a single node, but inputs
+/// go to the shared inbox in PostgreSQL, and the shards this node owns run in
+/// ``ShardRunner``s started and stopped by the ``ClusterService`` as leases come
+/// and go. The engine is kept for deploying journeys and for reads, through
+/// ``ClusterShardStore``s that see the shards running here.
+func buildClusterNode(
+    _ configuration: NodeConfiguration, cluster: ClusterSettings, options: NodeOptions, channels: ChannelSetup,
+    definitions: [JourneyDefinition], renderer: MustacheMessageRenderer, logger: Logger
+) async throws -> WaymarkNode {
+    var nodeLogger = logger
+    nodeLogger[metadataKey: "node.id"] = "\(cluster.nodeID)"
+    let logger = nodeLogger
+    try cluster.validate()
+    let shardCount = configuration.shardCount ?? 8
+    let local = LocalShards()
+    let stores: [any ShardStore] = (0..<shardCount).map { ClusterShardStore(shard: $0, local: local) }
+    let metrics = NodeMetrics()
+    let stats = JourneyStats()
+    let observer = FanoutObserver(observers: [stats, MetricsObserver(metrics: metrics)])
+    let passivation = PassivationPolicy(idleTimeout: configuration.passivation.idleTimeout, maximumResident: configuration.passivation.maximumResident)
+    let engine = JourneyEngine(
+        configuration: EngineConfiguration(shardCount: shardCount, passivation: passivation, channels: channels.rules),
+        stores: stores, clock: options.clock, logger: logger)
+    if !definitions.isEmpty {
+        let outcomes = try await engine.deploy(definitions)
+        logger.info("journeys loaded", metadata: ["journeys.deployed": "\(outcomes.count)", "node.journeys": "\(configuration.journeysDirectory)"])
+    }
+
+    let client = try PostgresCoordinator.makeClient(url: cluster.postgresURL, sessionTimeout: cluster.sessionTimeout, logger: logger)
+    let coordinator = PostgresCoordinator(client: client, logger: logger)
+    let workDirectory = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("cluster-shards")
+    let storeOptions = SQLiteShardStore.Options(synchronous: configuration.durability)
+    let service = ClusterService(
+        settings: cluster, shardCount: shardCount, coordinator: coordinator, client: client, local: local,
+        makeContext: { coordinator, fence, local, owner in
+            ShardRunnerContext(
+                coordinator: coordinator, fence: fence, local: local, owner: owner, workDirectory: workDirectory, channels: channels.rules,
+                passivation: passivation, actorSystem: WaymarkActorSystem(), relay: channels.relay, observer: observer, clock: options.clock,
+                settings: cluster, storeOptions: storeOptions, logger: logger)
+        },
+        logger: logger)
+
+    var api = NodeAPI(
+        engine: engine, stores: stores, stats: stats, metrics: metrics, clock: options.clock,
+        body: RequestBodyReader(limit: configuration.limits.maximumBodyBytes),
+        payload: IngestPayload(maximumBatch: configuration.limits.maximumBatch),
+        validator: JourneyValidator(
+            knownChannels: channels.knownChannels,
+            templates: TemplateCatalog(fileNames: renderer.fileNames, location: configuration.templatesDirectory)),
+        logger: logger)
+    api.inputSink = service.inbox
+    api.readiness = { service.isJoined }
+    let router = Router()
+    api.register(on: router, auth: configuration.auth)
+
+    let listening = ListeningPort()
+    let host = configuration.host
+    let application = Application(
+        router: router,
+        configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port), serverName: "waymark"),
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? 0
+            listening.publish(port)
+            logger.info("waymark listening", metadata: [
+                "node.address": "http://\(host):\(port)", "node.config": "\(configuration.source ?? "defaults")",
+                "node.auth": "\(configuration.auth.isEnabled)", "node.mode": "cluster",
+            ])
+        },
+        logger: logger)
+
+    // Shut down in reverse: the server stops taking requests, then the node hands its shards over.
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+    if !options.gracefulShutdownSignals.isEmpty {
+        services.append(.init(service: SecondSignalExit(logger: logger)))
+    }
+    services.append(.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
+    services.append(.init(service: application, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
+    var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
+    groupConfiguration.gracefulShutdownSignals = options.gracefulShutdownSignals
+    logger.info("cluster node built", metadata: [
+        "node.data": "\(configuration.dataDirectory)", "node.shards": "\(shardCount)", "cluster.postgres": "\(PostgresCoordinator.redacted(cluster.postgresURL))",
+        "node.advertise": "\(cluster.advertise)",
+    ])
+    return WaymarkNode(
+        configuration: configuration, engine: engine, stats: stats, metrics: metrics, stores: [], serviceGroup: ServiceGroup(configuration: groupConfiguration),
+        listening: listening, logger: logger)
+}
