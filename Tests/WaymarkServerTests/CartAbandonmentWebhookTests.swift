@@ -122,18 +122,20 @@ import WaymarkServer
             #expect((li.json[path: ["actions"]].arrayValue ?? []).map { $0[path: ["action"]].stringValue ?? "" } == ["enter", "send", "webhook", "exit"])
 
             // Metrics carry every series the operators' dashboards read.
-            try await eventually("the relay's outcomes reach the metrics") {
-                try await client.get("/metrics").text.contains("waymark_sends_total{channel=\"email\",outcome=\"delivered\"} 2")
-            }
-            let metrics = try await client.get("/metrics").text
-            for series in [
+            let series = [
                 "waymark_events_accepted_total 5", "waymark_profiles_accepted_total 4", "waymark_inputs_processed_total",
-                "waymark_sends_total{channel=\"email\",outcome=\"retried\"}", "waymark_sends_total{channel=\"webhook\",outcome=\"delivered\"} 3",
+                "waymark_sends_total{channel=\"email\",outcome=\"delivered\"} 2", "waymark_sends_total{channel=\"email\",outcome=\"retried\"}",
+                "waymark_sends_total{channel=\"webhook\",outcome=\"delivered\"} 3",
                 "waymark_commit_duration_seconds_bucket", "waymark_inbox_append_duration_seconds_count", "waymark_timer_lag_seconds",
                 "waymark_active_actors", "waymark_outbox_backlog 0", "waymark_timers_pending",
-            ] {
-                #expect(metrics.contains(series), "missing \(series)")
+            ]
+            // The relays' outcomes and the outbox rows reach the metrics just after the deliveries.
+            var metrics = ""
+            try await eventually("every series is in /metrics") {
+                metrics = try await client.get("/metrics").text
+                return series.allSatisfy(metrics.contains)
             }
+            for line in series { #expect(metrics.contains(line), "missing \(line)") }
         }
         let final = receiver.accepted.compactMap(\.idempotencyKey)
         #expect(Set(final).count == final.count, "nothing was delivered twice, shutdown included")
@@ -157,7 +159,10 @@ import WaymarkServer
                 try await client.get("/metrics").text.contains("waymark_sends_total{channel=\"email\",outcome=\"dead_lettered\"} 1")
             }
             #expect(receiver.received.count == 1)
-            #expect(try await client.get("/metrics").text.contains("waymark_outbox_dead_lettered 1"))
+            // The relay counts the outcome as it happens and records it in the store just after.
+            try await eventually("the outbox shows the dead letter") {
+                try await client.get("/metrics").text.contains("waymark_outbox_dead_lettered 1")
+            }
         }
     }
 }

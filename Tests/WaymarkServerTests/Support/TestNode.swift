@@ -58,6 +58,8 @@ struct TestNode {
                 nodeGroup.addTask { try await node.run() }
                 let port = await node.port()
                 let testNode = TestNode(node: node, url: "http://127.0.0.1:\(port)", folder: folder, receiverURL: receiverURL)
+                // Listening comes before the shards have loaded; tests start once the node is ready.
+                try await eventually("the node is ready") { try await testNode.client().get("/ready").status == 200 }
                 do {
                     try await body(testNode)
                 } catch {
