@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import JourneyRuntime
 
@@ -5,8 +6,17 @@ import JourneyRuntime
 /// demand and passivated when idle, so memory holds active customers only.
 ///
 /// Owned by one shard and used only from its isolation, so it needs no lock.
+///
+/// Passivation is least-recently-used: every touch is appended to a queue in
+/// touch order, and since a shard's time never goes backwards that is also
+/// `lastUsed` order. Passivating pops from the front (skipping entries a later
+/// touch made stale) only as far as it removes something, so its cost is the
+/// number of actors it passivates, not the number resident.
 struct CustomerDirectory {
     private var actors: [String: Entry] = [:]
+    /// Touches in order: the customer and the stamp of that touch.
+    private var recency = Deque<(customerID: String, stamp: UInt64)>()
+    private var nextStamp: UInt64 = 0
     /// How long an actor may sit unused before it is passivated.
     let idleTimeout: TimeInterval
     /// The most actors held at once; the least recently used go first beyond it.
@@ -15,6 +25,7 @@ struct CustomerDirectory {
     struct Entry {
         let actor: CustomerActor
         var lastUsed: Date
+        var stamp: UInt64
     }
 
     init(idleTimeout: TimeInterval, maximumResident: Int) {
@@ -29,7 +40,12 @@ struct CustomerDirectory {
     }
 
     mutating func touch(_ customerID: String, actor: CustomerActor, at now: Date) {
-        actors[customerID] = Entry(actor: actor, lastUsed: now)
+        nextStamp += 1
+        actors[customerID] = Entry(actor: actor, lastUsed: now, stamp: nextStamp)
+        recency.append((customerID, nextStamp))
+        // Stale entries (customers touched again, or evicted) are dropped when they reach the
+        // front; keep the queue from growing without bound when the same customers come back.
+        if recency.count > 2 * actors.count + 1024 { compact() }
     }
 
     /// Forgets an actor whose in-memory state may be ahead of the store (after a failed commit).
@@ -41,12 +57,21 @@ struct CustomerDirectory {
     /// Their state is already committed, so dropping them loses nothing.
     mutating func passivate(now: Date) -> Int {
         let before = actors.count
-        actors = actors.filter { now.timeIntervalSince($0.value.lastUsed) < idleTimeout }
-        if actors.count > maximumResident {
-            let excess = actors.count - maximumResident
-            let oldest = actors.sorted { $0.value.lastUsed < $1.value.lastUsed }.prefix(excess).map(\.key)
-            for id in oldest { actors.removeValue(forKey: id) }
+        while let front = recency.first {
+            guard let entry = actors[front.customerID], entry.stamp == front.stamp else {
+                recency.removeFirst()
+                continue
+            }
+            guard now.timeIntervalSince(entry.lastUsed) >= idleTimeout || actors.count > maximumResident else { break }
+            recency.removeFirst()
+            actors.removeValue(forKey: front.customerID)
         }
         return before - actors.count
+    }
+
+    /// Rebuilds the queue from the live entries, in touch order.
+    private mutating func compact() {
+        let live = actors.map { (customerID: $0.key, stamp: $0.value.stamp) }.sorted { $0.stamp < $1.stamp }
+        recency = Deque(live)
     }
 }
