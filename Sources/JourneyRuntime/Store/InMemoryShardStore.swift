@@ -14,11 +14,15 @@ public actor InMemoryShardStore: ShardStore {
     private var outboxOrder: [String] = []
     private var actions: [String: [ActionRecord]] = [:]
     private var versions: [String: StoredJourneyVersion] = [:]
-    /// Actions kept per customer, as the SQLite store does.
+    /// Actions kept per customer, as the SQLite store does; 0 keeps none.
     private let actionHistoryLimit: Int
+    /// Whether committed sends are kept for delivery. The simulator delivers nothing and takes
+    /// the sends from each committed batch, so it keeps none: its outbox would only grow.
+    private let keepsOutbox: Bool
 
-    public init(actionHistoryLimit: Int = 100) {
+    public init(actionHistoryLimit: Int = 100, keepsOutbox: Bool = true) {
         self.actionHistoryLimit = actionHistoryLimit
+        self.keepsOutbox = keepsOutbox
     }
 
     public func recover() async throws -> ShardRecovery {
@@ -50,11 +54,12 @@ public actor InMemoryShardStore: ShardStore {
         for snapshot in commit.snapshots { snapshots[snapshot.customerID] = snapshot }
         for key in commit.timersDeleted { timers.removeValue(forKey: key) }
         for timer in commit.timersSet { timers[TimerKey(customerID: timer.customerID, token: timer.token)] = timer }
-        for message in commit.outbox where outbox[message.idempotencyKey] == nil {
+        for message in commit.outbox where keepsOutbox && outbox[message.idempotencyKey] == nil {
             outbox[message.idempotencyKey] = OutboxEntry(message: message, nextAttemptAt: message.time)
             outboxOrder.append(message.idempotencyKey)
         }
         if let sequence = commit.appliedInboxSequence { appliedSequence = max(appliedSequence, sequence) }
+        guard actionHistoryLimit > 0 else { return }
         for action in commit.actions {
             actions[action.customer, default: []].append(action)
             if actions[action.customer]!.count > actionHistoryLimit { actions[action.customer]!.removeFirst() }

@@ -81,7 +81,9 @@ public struct Simulation {
         var stats = SimulationStats(start: start, until: until)
 
         let clock = VirtualClock(start: start)
-        let store = InMemoryShardStore(actionHistoryLimit: 1)
+        // Nothing reads a customer's action history or the outbox in a simulation (sends reach
+        // the sink with each committed batch), so the store keeps neither.
+        let store = InMemoryShardStore(actionHistoryLimit: 0, keepsOutbox: false)
         let engine = JourneyEngine(
             configuration: EngineConfiguration(
                 shardCount: 1, passivation: PassivationPolicy(idleTimeout: .infinity, maximumResident: .max), channels: .everyChannel),
