@@ -1,4 +1,5 @@
 import Foundation
+import JourneyRuntime
 
 /// Encodes and decodes the JSON blobs of one transaction.
 ///
@@ -29,6 +30,25 @@ struct BlobCoder {
         }
     }
 
+    /// A snapshot, written by ``BlobWriter`` (the same JSON, without `JSONEncoder`'s cost).
+    func encode(_ state: CustomerState, as what: String, key: String) throws -> Data {
+        var writer = BlobWriter.start()
+        writer.write(state)
+        return writer.unsupported ? try encode(Encoded(state), as: what, key: key) : writer.data
+    }
+
+    func encode(_ message: OutboundMessage, as what: String, key: String) throws -> Data {
+        var writer = BlobWriter.start()
+        writer.write(message)
+        return writer.unsupported ? try encode(Encoded(message), as: what, key: key) : writer.data
+    }
+
+    func encode(_ action: ActionRecord, as what: String, key: String) throws -> Data {
+        var writer = BlobWriter.start()
+        writer.write(action)
+        return writer.unsupported ? try encode(Encoded(action), as: what, key: key) : writer.data
+    }
+
     /// Decodes a stored blob; a failure names the row and uses `code` (snapshots have their own).
     func decode<Value: Decodable>(
         _ type: Value.Type, from data: Data, as what: String, key: String,
@@ -42,6 +62,13 @@ struct BlobCoder {
                 context: StorageError.Context(record: key), cause: error)
         }
     }
+}
+
+/// Routes a value to the generic, `JSONEncoder` path of ``BlobCoder/encode(_:as:key:)``.
+private struct Encoded<Value: Encodable>: Encodable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
 }
 
 /// Time columns hold seconds since 1970 as REAL, readable by any SQLite tool and
