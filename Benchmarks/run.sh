@@ -55,8 +55,12 @@ wants memory && { log "memory ($MEM_CUSTOMERS customers)"; "$BENCH" memory >> "$
 wants passivation && { log "passivation ($PASSIVATION_CUSTOMERS customers)"; "$BENCH" passivation >> "$FIGURES"; }
 wants restart && { log "restart ($RESTART_CUSTOMERS customers)"; "$BENCH" restart >> "$FIGURES"; }
 if wants node; then
-    log "node end to end"
-    "$HERE/node.sh" "$WORK" >> "$FIGURES" || log "the node benchmark failed; see above"
+    # The real `waymark` binary, release, from the root package (its own build folder).
+    log "building waymark (release) for the node benchmark"
+    (cd "$ROOT" && swift build -c release --product waymark --scratch-path "$ROOT/.build-bench" 2>&1 | tail -1)
+    command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; }
+    log "node end to end ($NODE_SECONDS s per step)"
+    WAYMARK_BIN="$ROOT/.build-bench/release/waymark" "$BENCH" node >> "$FIGURES" || log "the node benchmark failed; see above"
 fi
 
 log "writing BENCHMARKS.md and results.json"

@@ -17,6 +17,8 @@ do {
     case "memory": try await MemoryBench.resident()
     case "passivation": try await MemoryBench.passivation()
     case "restart": try await RestartBench.run()
+    case "node": try await NodeBench.run()
+    case "store": try await StoreBench.run()
     default:
         FileHandle.standardError.write(Data("unknown subcommand \(command)\n".utf8))
         exit(2)

@@ -1,0 +1,211 @@
+import BenchSupport
+import Foundation
+import Histogram
+import Synchronization
+
+/// A real node (`waymark serve`, the release binary in `WAYMARK_BIN`) on
+/// loopback with durable acknowledgement (synchronous FULL), one journey that
+/// calls a webhook for every event, and a sink for those calls in this process.
+///
+/// 1. Baseline: wrk on `GET /health` (what the HTTP stack alone answers here).
+/// 2. Maximum ingest: wrk POSTing batches of 100, then of 1, to `/v1/events`
+///    for `NODE_SECONDS` each; 202s only count, and the sink counts deliveries.
+/// 3. Latency: an open-loop client sends batches of 100 at half of the
+///    sustained end-to-end rate (the lower of ingest and delivery); every event
+///    carries its intended send time, and the sink records send → delivery in
+///    an HdrHistogram (intended time, so a stalled client cannot hide a stall).
+enum NodeBench {
+    static let journey = """
+        journey: bench-ping
+        name: Benchmark ping
+        description: Every ping calls the benchmark's webhook sink once.
+        entry:
+          event: bench_ping
+          reentry: after_exit
+        steps:
+          - id: call
+            webhook:
+              url: "http://127.0.0.1:SINK/sink"
+              body:
+                t: "{{event.t}}"
+        """
+
+    static let lua = """
+        local batch = tonumber(os.getenv("BATCH") or "100")
+        local counter = 0
+        local threads = 0
+        setup = function(thread) thread:set("tid", threads); threads = threads + 1 end
+        request = function()
+          local parts = {}
+          for i = 1, batch do
+            counter = counter + 1
+            parts[i] = string.format('{"customer_id":"w%d-%d","event":"bench_ping","properties":{"t":"0"}}', tid, counter % 100000)
+          end
+          return wrk.format("POST", "/v1/events", {["Content-Type"] = "application/json"}, '{"batch":[' .. table.concat(parts, ",") .. ']}')
+        end
+        """
+
+    struct WrkResult {
+        var requestsPerSecond: Double
+        var requests: Int
+        var failed: Int
+        var seconds: Double
+    }
+
+    static func wrk(_ arguments: [String], batch: Int? = nil) throws -> WrkResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.environment["WRK"] ?? "/usr/bin/wrk")
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        if let batch { environment["BATCH"] = "\(batch)" }
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        let start = ContinuousClock.now
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let elapsed = seconds(ContinuousClock.now - start)
+        Report.log("wrk \(arguments.joined(separator: " ")):\n" + output)
+        func number(after label: String) -> Double? {
+            guard let range = output.range(of: label) else { return nil }
+            return Double(output[range.upperBound...].prefix { !$0.isNewline }.trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
+        }
+        let requests = output.split(separator: "\n").first { $0.contains("requests in") }
+            .flatMap { Int($0.trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "") } ?? 0
+        let failed = Int(number(after: "Non-2xx or 3xx responses:") ?? 0)
+        guard let rps = number(after: "Requests/sec:") else { throw BenchFailure("wrk printed no Requests/sec") }
+        return WrkResult(requestsPerSecond: rps, requests: requests, failed: failed, seconds: elapsed)
+    }
+
+    /// Waits until the sink has had no delivery for `quiet` seconds (at most `limit`); returns when the last one came.
+    static func drain(_ sink: Sink, quiet: Double = 2, limit: Double = 120) async throws -> Double {
+        let start = ContinuousClock.now
+        var last = sink.delivered
+        var lastChange = ContinuousClock.now
+        while seconds(ContinuousClock.now - start) < limit {
+            try await Task.sleep(for: .milliseconds(100))
+            let now = sink.delivered
+            if now != last {
+                last = now
+                lastChange = ContinuousClock.now
+            } else if seconds(ContinuousClock.now - lastChange) >= quiet {
+                break
+            }
+        }
+        return seconds(lastChange - start)
+    }
+
+    @concurrent
+    static func run() async throws {
+        guard let binary = ProcessInfo.processInfo.environment["WAYMARK_BIN"] else { throw BenchFailure("set WAYMARK_BIN to a release build of waymark") }
+        let duration = Report.env("NODE_SECONDS", 15)
+        let connections = Report.env("NODE_CONNECTIONS", 32)
+        let directory = try Report.scratch("node")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sink = try Sink()
+        let journeys = directory.appendingPathComponent("journeys")
+        try FileManager.default.createDirectory(at: journeys.appendingPathComponent("templates"), withIntermediateDirectories: true)
+        try journey.replacingOccurrences(of: "SINK", with: "\(sink.port)").write(to: journeys.appendingPathComponent("bench-ping.yaml"), atomically: true, encoding: .utf8)
+        let script = directory.appendingPathComponent("post.lua")
+        try lua.write(to: script, atomically: true, encoding: .utf8)
+        let port = try Loopback.freePort()
+        let config = directory.appendingPathComponent("waymark.yaml")
+        try """
+            host: 127.0.0.1
+            port: \(port)
+            data: \(directory.appendingPathComponent("data").path)
+            journeys: \(journeys.path)
+            durability: full
+            limits: { max_batch: 1000 }
+            """.write(to: config, atomically: true, encoding: .utf8)
+
+        let node = Process()
+        node.executableURL = URL(fileURLWithPath: binary)
+        node.arguments = ["serve", "--config", config.path, "--log-level", "error"]
+        try node.run()
+        defer { if node.isRunning { node.terminate(); node.waitUntilExit() } }
+        let url = "http://127.0.0.1:\(port)"
+        let readyBy = ContinuousClock.now + .seconds(120)
+        while true {
+            if let connection = try? Connection(port: port), connection.request("GET", "/ready") == 200 { break }
+            guard ContinuousClock.now < readyBy, node.isRunning else { throw BenchFailure("the node did not become ready") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Report.log("node ready on \(url), sink on 127.0.0.1:\(sink.port)")
+
+        let health = try wrk(["-t2", "-c\(connections)", "-d\(duration)s", "\(url)/health"])
+        var ingest: [Int: (events: Double, delivered: Double, failed: Int)] = [:]
+        for batch in [100, 1] {
+            let before = sink.delivered
+            let result = try wrk(["-t2", "-c\(connections)", "-d\(duration)s", "-s", script.path, "\(url)/v1/events"], batch: batch)
+            let deliveredInWindow = sink.delivered - before
+            let drainTime = try await drain(sink)
+            let delivered = sink.delivered - before
+            let events = Double(result.requests - result.failed) * Double(batch) / result.seconds
+            Report.log("batch \(batch): \(Int(events)) events/s accepted, \(deliveredInWindow) delivered in the window, \(delivered) in all (drained \(drainTime) s after)")
+            ingest[batch] = (events, Double(deliveredInWindow) / result.seconds, result.failed)
+        }
+
+        // Latency at half of the sustained end-to-end rate.
+        let sustained = min(ingest[100]!.events, ingest[100]!.delivered)
+        let rate = max(100, sustained / 2)
+        let senders = 4
+        let batch = 100
+        let interval = Double(batch * senders) / rate
+        sink.state.withLock { $0.recording = true; $0.latencies = [] }
+        let start = Loopback.nowNanoseconds() + 100_000_000
+        let end = start + UInt64(duration) * 1_000_000_000
+        let sent = SentCounter()
+        await withTaskGroup(of: Void.self) { group in
+            for sender in 0..<senders {
+                group.addTask {
+                    guard let connection = try? Connection(port: port) else { return }
+                    var k = 0
+                    while true {
+                        let due = start + UInt64((Double(k * senders + sender) * interval) * 1e9)
+                        if due >= end { break }
+                        let now = Loopback.nowNanoseconds()
+                        if due > now { usleep(UInt32((due - now) / 1000)) }
+                        var parts: [String] = []
+                        for i in 0..<batch { parts.append(#"{"customer_id":"l\#(sender)-\#((k * batch + i) % 100000)","event":"bench_ping","properties":{"t":"\#(due)"}}"#) }
+                        let body = Array(#"{"batch":[\#(parts.joined(separator: ","))]}"#.utf8)
+                        if connection.request("POST", "/v1/events", body: body) == 202 { sent.count.withLock { $0 += batch } }
+                        k += 1
+                    }
+                }
+            }
+        }
+        _ = try await drain(sink)
+        let latencies = sink.state.withLock { state -> [UInt64] in
+            state.recording = false
+            return state.latencies
+        }
+        var histogram = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+        for latency in latencies { _ = histogram.record(max(1, latency / 1000)) }
+        let sentCount = sent.count.withLock { $0 }
+        func ms(_ percentile: Double) -> Double { Double(histogram.valueAtPercentile(percentile)) / 1000 }
+        Report.log("latency: \(latencies.count) of \(sentCount) sent at \(Int(rate)) events/s delivered; p50 \(ms(50)) ms p99 \(ms(99)) ms p99.9 \(ms(99.9)) ms")
+        node.terminate()
+        node.waitUntilExit()
+
+        let healthWhat = "wrk GET /health on the same node, requests/s (the HTTP stack alone)"
+        for batch in [100, 1] {
+            Report.emit(Figure(
+                key: "node_ingest_batch\(batch)", what: "node, end to end: events accepted through POST /v1/events in batches of \(batch), durable acknowledgement (synchronous FULL), wrk \(connections) connections, every event calling a webhook at a local sink",
+                value: ingest[batch]!.events, unit: "events/s", baseline: health.requestsPerSecond, baselineWhat: healthWhat,
+                goal: batch == 100 ? "≥ 50,000 events/s" : nil,
+                notes: "webhooks delivered during the run: \(Int(ingest[batch]!.delivered))/s; \(ingest[batch]!.failed) non-2xx"))
+        }
+        for (percentile, label) in [(50.0, "p50"), (99.0, "p99"), (99.9, "p999")] {
+            Report.emit(Figure(
+                key: "node_latency_\(label)", what: "node: accept → webhook delivery at the sink, \(label), at half the sustained end-to-end rate (\(Int(rate)) events/s in batches of 100, open loop, HdrHistogram)",
+                value: ms(percentile), unit: "ms", goal: label == "p99" ? "< 50 ms" : nil,
+                notes: "\(latencies.count) of \(sentCount) events delivered within the run and its drain"))
+        }
+    }
+}
+
+final class SentCounter: Sendable {
+    let count = Mutex(0)
+}
