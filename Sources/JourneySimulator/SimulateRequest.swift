@@ -42,7 +42,7 @@ public struct DiagnosticsError: Error, CustomStringConvertible {
 
 /// `waymark simulate`: load journeys and inputs, run, write the three outputs.
 public enum SimulateCommand {
-    public static func run(_ request: SimulateRequest, progress: ((SimulationProgress, Double) -> Void)? = nil) async throws -> SimulateOutcome {
+    public static func run(_ request: SimulateRequest, progress: (@Sendable (SimulationProgress, Double) -> Void)? = nil) async throws -> SimulateOutcome {
         let wallStart = ContinuousClock.now
         let loaded = JourneyLoader().load(paths: request.journeyPaths)
         if loaded.errorCount > 0 { throw DiagnosticsError(loaded.diagnostics.filter { $0.severity == .error }) }
@@ -73,12 +73,14 @@ public enum SimulateCommand {
         let directory = request.outputDirectory
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let actionsPath = (directory as NSString).appendingPathComponent("actions.jsonl")
-        var recorder = SimulationRecorder(actions: try BufferedFile(path: actionsPath))
         let simulation = Simulation(journeys: definitions, options: options)
-        let report: ((SimulationProgress) -> Void)? = progress.map { progress in
-            { update in progress(update, (ContinuousClock.now - wallStart).seconds) }
+        var report: (@Sendable (SimulationProgress) -> Void)?
+        if let progress {
+            report = { @Sendable update in progress(update, (ContinuousClock.now - wallStart).seconds) }
         }
-        let stats = try await simulation.run(events: events, profiles: profiles, responses: responses, sink: &recorder, progress: report)
+        let (stats, recorder) = try await simulation.run(
+            events: events, profiles: profiles, responses: responses,
+            sink: SimulationRecorder(actions: try BufferedFile(path: actionsPath)), progress: report)
         try recorder.actions.close()
 
         var totals = SimulationSummary.Totals()

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JourneyModel
 import JourneySimulator
+import Synchronization
 
 extension Waymark {
     /// `waymark simulate`: replay an event log (or a synthetic population) through journeys on a virtual clock.
@@ -71,7 +72,7 @@ extension Waymark {
             request.behaviorFile = behavior
             let progress = ProgressLine()
             let outcome: SimulateOutcome
-            let report: ((SimulationProgress, Double) -> Void)? = progress.isActive ? { update, elapsed in progress.show(update, elapsed) } : nil
+            let report: (@Sendable (SimulationProgress, Double) -> Void)? = progress.isActive ? { @Sendable update, elapsed in progress.show(update, elapsed) } : nil
             do {
                 outcome = try await SimulateCommand.run(request, progress: report)
             } catch let error as DiagnosticsError {
@@ -105,23 +106,26 @@ extension Waymark {
 }
 
 /// One line of progress on a terminal's stderr, redrawn in place; silent when stderr is not a terminal.
-final class ProgressLine: @unchecked Sendable {
+final class ProgressLine: Sendable {
     let isActive = isatty(STDERR_FILENO) != 0
-    private var lastDrawn = -1.0
-    private var drawn = false
+    /// When the line was last drawn (seconds into the run), and whether it is on screen.
+    private let state = Mutex((lastDrawn: -1.0, drawn: false))
 
     func show(_ progress: SimulationProgress, _ elapsed: Double) {
-        guard isActive, elapsed - lastDrawn >= 0.25 else { return }
-        lastDrawn = elapsed
-        drawn = true
+        guard isActive else { return }
+        let draw = state.withLock { state -> Bool in
+            guard elapsed - state.lastDrawn >= 0.25 else { return false }
+            state = (elapsed, true)
+            return true
+        }
+        guard draw else { return }
         let rate = elapsed > 0 ? Int(Double(progress.eventsDone) / elapsed) : 0
         let line = "\r\u{1B}[K\(progress.eventsDone) events · \(rate) events/s · virtual time \(Timestamp.format(progress.virtualTime))"
         FileHandle.standardError.write(Data(line.utf8))
     }
 
     func clear() {
-        guard isActive, drawn else { return }
+        guard isActive, state.withLock({ state in defer { state.drawn = false }; return state.drawn }) else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-        drawn = false
     }
 }

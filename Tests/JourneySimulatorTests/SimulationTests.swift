@@ -34,9 +34,7 @@ import Testing
         """
 
     func run(_ journeys: [JourneyDefinition], _ events: [LoggedEvent], profiles: [ProfileChange] = [], options: SimulationOptions = SimulationOptions()) async throws -> (SimulationStats, CollectingSink) {
-        var sink = CollectingSink()
-        let stats = try await Simulation(journeys: journeys, options: options).run(events: events, profiles: profiles, sink: &sink)
-        return (stats, sink)
+        try await Simulation(journeys: journeys, options: options).run(events: events, profiles: profiles, sink: CollectingSink())
     }
 
     @Test func untilStopsEventsFiresTimersDueByThenAndLeavesLaterOnesPending() async throws {

@@ -72,9 +72,8 @@ import Testing
             if buys { groups[variant]!.goals += 1 }
         }
         events.sort { $0.time < $1.time }
-        var sink = CollectingSink()
-        let stats = try await Simulation(journeys: [definition], options: SimulationOptions(until: t0.addingTimeInterval(10 * 86_400)))
-            .run(events: events, profiles: [], sink: &sink)
+        let (stats, sink) = try await Simulation(journeys: [definition], options: SimulationOptions(until: t0.addingTimeInterval(10 * 86_400)))
+            .run(events: events, profiles: [], sink: CollectingSink())
         let summary = SimulationSummary(definitions: [definition], tally: sink.tally, stats: stats, totals: SimulationSummary.Totals())
         let (a, b, holdout) = (groups["a"]!, groups["b"]!, groups["holdout"]!)
         #expect(a.runs > 80 && b.runs > 80 && holdout.runs > 30)

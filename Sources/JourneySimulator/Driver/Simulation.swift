@@ -25,12 +25,12 @@ public struct SimulationOptions: Sendable {
 /// Makes follow-up events from what the journeys did (a synthetic population's
 /// responses to sends). Called after each commit with the actions committed;
 /// returns events to feed back, each later than the actions that caused it.
-public protocol ResponseModel {
+public protocol ResponseModel: Sendable {
     mutating func respond(to actions: [ActionRecord]) -> [LoggedEvent]
 }
 
 /// Where a run's committed batches go, in processing order.
-public protocol SimulationSink {
+public protocol SimulationSink: Sendable {
     mutating func record(_ batch: CommittedBatch) throws
 }
 
@@ -70,10 +70,10 @@ public struct Simulation {
     }
 
     /// Runs the simulation. `events` must be sorted by time (``EventLog/sortedEvents()``).
-    public func run(
+    public func run<Sink: SimulationSink>(
         events: [LoggedEvent], profiles: [ProfileChange], responses: (any ResponseModel)? = nil,
-        sink: inout some SimulationSink, progress: ((SimulationProgress) -> Void)? = nil
-    ) async throws -> SimulationStats {
+        sink: Sink, progress: (@Sendable (SimulationProgress) -> Void)? = nil
+    ) async throws -> (stats: SimulationStats, sink: Sink) {
         guard let start = options.start ?? events.first?.time ?? options.until else {
             throw SimulationError("nothing to simulate: no events, and no start or --until time")
         }
@@ -94,13 +94,14 @@ public struct Simulation {
         let catalog = await engine.deployedCatalog
         let shard = engine.shards[0]
 
-        var driver = Driver(shard: shard, flushEvery: options.flushEvery, responses: responses, start: start, until: until)
+        var driver = Driver(flushEvery: options.flushEvery, responses: responses, start: start, until: until)
         driver.schedules = catalog.activeJourneys.compactMap { journey in
             guard case .schedule(let cron, _) = journey.definition.entry.trigger else { return nil }
             return Driver.Schedule(journeyID: journey.id, cron: cron, zone: journey.timeZone, next: cron.nextFire(after: start.addingTimeInterval(-1), in: journey.timeZone))
         }
         driver.progress = progress
-        try await driver.run(events: events, profiles: profiles, sink: &sink)
+        let (finished, sink) = try await Self.drive(on: shard, driver, events: events, profiles: profiles, sink: sink)
+        driver = finished
 
         stats.eventsProcessed = driver.eventsProcessed
         stats.eventsAfterUntil = driver.eventsAfterUntil
@@ -111,7 +112,29 @@ public struct Simulation {
         for timer in try await store.recover().pendingTimers {
             stats.pendingTimers[timer.journeyID, default: 0] += 1
         }
+        return (stats, sink)
+    }
+}
+
+extension Simulation {
+    /// Runs the simulation into a sink the caller keeps (the sink is updated in place).
+    public func run(
+        events: [LoggedEvent], profiles: [ProfileChange], responses: (any ResponseModel)? = nil,
+        sink: inout some SimulationSink, progress: (@Sendable (SimulationProgress) -> Void)? = nil
+    ) async throws -> SimulationStats {
+        let (stats, result) = try await run(events: events, profiles: profiles, responses: responses, sink: sink, progress: progress)
+        sink = result
         return stats
+    }
+
+    /// Runs the driver on the shard's executor: the sink goes in and comes back out.
+    private static func drive<Sink: SimulationSink>(
+        on shard: isolated Shard, _ driver: Driver, events: [LoggedEvent], profiles: [ProfileChange], sink: Sink
+    ) async throws -> (Driver, Sink) {
+        var driver = driver
+        var sink = sink
+        try await driver.run(on: shard, events: events, profiles: profiles, sink: &sink)
+        return (driver, sink)
     }
 }
 
@@ -121,8 +144,8 @@ public struct SimulationError: Error, CustomStringConvertible {
 }
 
 /// The loop of one run: the state that moves as virtual time does.
-struct Driver {
-    struct Schedule {
+struct Driver: Sendable {
+    struct Schedule: Sendable {
         var journeyID: String
         var cron: CronSchedule
         var zone: TimeZone
@@ -130,20 +153,19 @@ struct Driver {
     }
 
     /// A generated follow-up event, ordered by time then by when it was made.
-    struct Pending: Comparable {
+    struct Pending: Comparable, Sendable {
         var event: LoggedEvent
         var sequence: Int
         static func < (lhs: Pending, rhs: Pending) -> Bool { (lhs.event.time, lhs.sequence) < (rhs.event.time, rhs.sequence) }
         static func == (lhs: Pending, rhs: Pending) -> Bool { lhs.sequence == rhs.sequence }
     }
 
-    let shard: Shard
     let flushEvery: Int
     var responses: (any ResponseModel)?
     let start: Date
     let until: Date
     var schedules: [Schedule] = []
-    var progress: ((SimulationProgress) -> Void)?
+    var progress: (@Sendable (SimulationProgress) -> Void)?
 
     var followUps = Heap<Pending>()
     var followUpSequence = 0
@@ -156,29 +178,29 @@ struct Driver {
     var timersFired = 0
     var ticks = 0
 
-    init(shard: Shard, flushEvery: Int, responses: (any ResponseModel)?, start: Date, until: Date) {
-        self.shard = shard
+    init(flushEvery: Int, responses: (any ResponseModel)?, start: Date, until: Date) {
         self.flushEvery = max(1, flushEvery)
         self.responses = responses
         self.start = start
         self.until = until
     }
 
-    mutating func run(events: [LoggedEvent], profiles: [ProfileChange], sink: inout some SimulationSink) async throws {
+    /// Runs on the shard's executor (`isolated`), so that feeding it one input at a time costs no hop.
+    mutating func run(on shard: isolated Shard, events: [LoggedEvent], profiles: [ProfileChange], sink: inout some SimulationSink) async throws {
         for change in profiles {
             known.insert(change.customerID)
-            try await process(.inbox(entry(.profile(change), at: start)), sink: &sink)
+            try await process(.inbox(entry(.profile(change), at: start)), on: shard, sink: &sink)
         }
         var next = 0
         while true {
             // Follow-ups are made from committed actions: commit before moving on in time.
-            if responses != nil { try await flush(sink: &sink) }
+            if responses != nil { try await flush(on: shard, sink: &sink) }
             var eventTime: Date?
             if next < events.count, events[next].time <= until { eventTime = events[next].time }
             if let followUp = followUps.min, followUp.event.time <= until, followUp.event.time < (eventTime ?? .distantFuture) {
                 eventTime = followUp.event.time
             }
-            var timerTime = await shard.nextTimerDue()
+            var timerTime = shard.nextTimerDue()
             if let due = timerTime, due > until { timerTime = nil }
             var tickTime: Date?
             for schedule in schedules {
@@ -188,26 +210,26 @@ struct Driver {
             if let time = eventTime, time <= (timerTime ?? .distantFuture), time <= (tickTime ?? .distantFuture) {
                 // Every event at this instant, in input order; generated follow-ups after the logged ones.
                 while next < events.count, events[next].time == time {
-                    try await processEvent(events[next], sink: &sink)
+                    try await processEvent(events[next], on: shard, sink: &sink)
                     next += 1
                 }
                 while let followUp = followUps.min, followUp.event.time == time {
                     _ = followUps.popMin()
-                    try await processEvent(followUp.event, sink: &sink)
+                    try await processEvent(followUp.event, on: shard, sink: &sink)
                 }
             } else if let time = timerTime, time <= (tickTime ?? .distantFuture) {
-                for timer in await shard.takeDueTimers(now: time) {
+                for timer in shard.takeDueTimers(now: time) {
                     timersFired += 1
-                    try await process(.timer(timer), sink: &sink)
+                    try await process(.timer(timer), on: shard, sink: &sink)
                 }
             } else if let time = tickTime {
-                try await tick(at: time, sink: &sink)
+                try await tick(at: time, on: shard, sink: &sink)
             } else {
                 break
             }
         }
         eventsAfterUntil = events.count - next + followUps.count
-        try await flush(sink: &sink)
+        try await flush(on: shard, sink: &sink)
     }
 
     private mutating func entry(_ payload: InboxInput.Payload, at time: Date) -> InboxEntry {
@@ -215,34 +237,34 @@ struct Driver {
         return InboxEntry(sequence: sequence, input: InboxInput(payload: payload, acceptedAt: time))
     }
 
-    private mutating func processEvent(_ event: LoggedEvent, sink: inout some SimulationSink) async throws {
+    private mutating func processEvent(_ event: LoggedEvent, on shard: isolated Shard, sink: inout some SimulationSink) async throws {
         if known.insert(event.customerID).inserted { knownSorted.removeAll() }
         eventsProcessed += 1
-        try await process(.inbox(entry(.event(event.customerEvent), at: event.time)), sink: &sink)
+        try await process(.inbox(entry(.event(event.customerEvent), at: event.time)), on: shard, sink: &sink)
         if let progress, eventsProcessed % 16_384 == 0 {
             progress(SimulationProgress(eventsDone: eventsProcessed, virtualTime: event.time))
         }
     }
 
-    private mutating func tick(at time: Date, sink: inout some SimulationSink) async throws {
+    private mutating func tick(at time: Date, on shard: isolated Shard, sink: inout some SimulationSink) async throws {
         if knownSorted.count != known.count { knownSorted = known.sorted() }
         for index in schedules.indices where schedules[index].next == time {
             ticks += 1
             let journeyID = schedules[index].journeyID
             for customer in knownSorted {
-                try await process(.system(customerID: customer, input: .scheduleTick(journeyID: journeyID), time: time), sink: &sink)
+                try await process(.system(customerID: customer, input: .scheduleTick(journeyID: journeyID), time: time), on: shard, sink: &sink)
             }
             schedules[index].next = schedules[index].cron.nextFire(after: time, in: schedules[index].zone)
         }
     }
 
-    private mutating func process(_ work: ShardWork, sink: inout some SimulationSink) async throws {
+    private mutating func process(_ work: ShardWork, on shard: isolated Shard, sink: inout some SimulationSink) async throws {
         try await shard.process(work)
         unflushed += 1
-        if unflushed >= flushEvery { try await flush(sink: &sink) }
+        if unflushed >= flushEvery { try await flush(on: shard, sink: &sink) }
     }
 
-    private mutating func flush(sink: inout some SimulationSink) async throws {
+    private mutating func flush(on shard: isolated Shard, sink: inout some SimulationSink) async throws {
         guard unflushed > 0 else { return }
         unflushed = 0
         let batch = try await shard.flush()

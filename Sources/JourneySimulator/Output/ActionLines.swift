@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import JourneyModel
 import JourneyRuntime
 
@@ -57,32 +58,34 @@ enum ActionLines {
     }
 }
 
-/// A file written through a buffer, for outputs of millions of lines.
-final class BufferedFile {
+/// A file written through a buffer, for outputs of millions of lines. Used by one
+/// task at a time; the lock makes that safe to state (and costs nothing uncontended).
+final class BufferedFile: Sendable {
     private let handle: FileHandle
-    private var buffer = ""
+    private let buffer = Mutex("")
 
     init(path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
             throw SimulationError("cannot create \(path)")
         }
         self.handle = handle
-        buffer.reserveCapacity(1 << 20)
     }
 
     func write(_ build: (inout String) -> Void) throws {
-        build(&buffer)
-        if buffer.utf8.count >= 1 << 20 { try flush() }
+        try buffer.withLock { buffer in
+            build(&buffer)
+            if buffer.utf8.count >= 1 << 20 { try flush(&buffer) }
+        }
     }
 
-    func flush() throws {
+    private func flush(_ buffer: inout String) throws {
         guard !buffer.isEmpty else { return }
         try handle.write(contentsOf: Data(buffer.utf8))
         buffer.removeAll(keepingCapacity: true)
     }
 
     func close() throws {
-        try flush()
+        try buffer.withLock { try flush(&$0) }
         try handle.close()
     }
 }

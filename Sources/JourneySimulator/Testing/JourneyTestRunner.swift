@@ -111,9 +111,9 @@ public struct JourneyTestRunner {
             .map { LoggedEvent(customerID: customer, name: $0.element.name, time: test.start.addingTimeInterval($0.element.at), properties: $0.element.properties) }
         let horizon = (test.events.map(\.at) + test.expect.map(\.at) + test.expectNo.compactMap(\.before) + [0]).max()!
         let options = SimulationOptions(start: test.start, until: test.start.addingTimeInterval(horizon), flushEvery: 1 << 20)
-        var sink = CollectingSink()
+        let sink: CollectingSink
         do {
-            _ = try await Simulation(journeys: [journey], options: options).run(events: events, profiles: [test.profile], sink: &sink)
+            sink = try await Simulation(journeys: [journey], options: options).run(events: events, profiles: [test.profile], sink: CollectingSink()).sink
         } catch {
             return Result(name: test.name, file: file, passed: false, details: "    \(test.location): error: the simulation failed: \(error)\n")
         }
