@@ -162,6 +162,8 @@ struct Driver: Sendable {
 
     let flushEvery: Int
     var responses: (any ResponseModel)?
+    /// Whether follow-ups are generated (checked on every step, without touching the existential).
+    let hasResponses: Bool
     let start: Date
     let until: Date
     var schedules: [Schedule] = []
@@ -181,6 +183,7 @@ struct Driver: Sendable {
     init(flushEvery: Int, responses: (any ResponseModel)?, start: Date, until: Date) {
         self.flushEvery = max(1, flushEvery)
         self.responses = responses
+        self.hasResponses = responses != nil
         self.start = start
         self.until = until
     }
@@ -194,7 +197,7 @@ struct Driver: Sendable {
         var next = 0
         while true {
             // Follow-ups are made from committed actions: commit before moving on in time.
-            if responses != nil { try await flush(on: shard, sink: &sink) }
+            if hasResponses { try await flush(on: shard, sink: &sink) }
             var eventTime: Date?
             if next < events.count, events[next].time <= until { eventTime = events[next].time }
             if let followUp = followUps.min, followUp.event.time <= until, followUp.event.time < (eventTime ?? .distantFuture) {
@@ -269,7 +272,7 @@ struct Driver: Sendable {
         unflushed = 0
         let batch = try await shard.flush()
         try sink.record(batch)
-        guard responses != nil, !batch.actions.isEmpty else { return }
+        guard hasResponses, !batch.actions.isEmpty else { return }
         for event in responses!.respond(to: batch.actions) {
             followUpSequence += 1
             followUps.insert(Pending(event: event, sequence: followUpSequence))
