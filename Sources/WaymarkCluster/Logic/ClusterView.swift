@@ -52,7 +52,7 @@ public struct ClusterView: Sendable, Hashable {
     /// The share of shards each active node should own: the shard count split as evenly as
     /// possible, the larger shares going to the first incarnations in sorted order (so every
     /// node computes the same targets). Draining nodes get zero.
-    public func targets(excludingDraining: Bool = true) -> [String: Int] {
+    public func targets() -> [String: Int] {
         let active = nodes.filter { !$0.draining }.map(\.incarnation).sorted()
         var targets = Dictionary(uniqueKeysWithValues: nodes.map { ($0.incarnation, 0) })
         guard !active.isEmpty else { return targets }
