@@ -3,13 +3,19 @@ import JourneyModel
 
 /// One deployed version of a journey, with what the interpreter looks up on
 /// every input computed once.
-public struct DeployedJourney: Sendable {
+///
+/// A class (immutable, so still a value in all but identity): the interpreter
+/// looks journeys up several times per input, and copying a struct holding a
+/// whole definition cost a retain and release of every one of its fields each time.
+public final class DeployedJourney: Sendable {
     public let definition: JourneyDefinition
     /// Numbered by the store (or the author's `version:`), starting at 1.
     public let version: Int
     /// The journey's zone, resolved once (a customer's `timezone` attribute overrides it).
     public let timeZone: TimeZone
     private let stepIndex: [String: Int]
+    /// Whether the journey enters customers by a segment condition (checked on every input).
+    public let isSegmentEntry: Bool
 
     public init(definition: JourneyDefinition, version: Int) {
         self.definition = definition
@@ -20,6 +26,7 @@ public struct DeployedJourney: Sendable {
             stepIndex[step.id] = index
         }
         self.stepIndex = stepIndex
+        if case .segment = definition.entry.trigger { isSegmentEntry = true } else { isSegmentEntry = false }
     }
 
     public var id: String { definition.id }

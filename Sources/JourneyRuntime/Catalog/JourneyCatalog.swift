@@ -9,6 +9,10 @@ public struct JourneyCatalog: Sendable {
     public private(set) var active: [String: Int] = [:]
     /// Active journeys sorted by id: the order in which an input visits journeys.
     public private(set) var activeJourneys: [DeployedJourney] = []
+    /// The ids of ``activeJourneys``, in the same order.
+    public private(set) var activeIDs: [String] = []
+    /// The active journeys with a segment entry, in id order.
+    public private(set) var activeSegmentJourneys: [DeployedJourney] = []
 
     public init(_ journeys: [DeployedJourney] = []) {
         for journey in journeys { deploy(journey) }
@@ -42,5 +46,7 @@ public struct JourneyCatalog: Sendable {
 
     private mutating func refresh() {
         activeJourneys = active.keys.sorted().compactMap { activeVersion(of: $0) }
+        activeIDs = activeJourneys.map(\.id)
+        activeSegmentJourneys = activeJourneys.filter(\.isSegmentEntry)
     }
 }

@@ -34,7 +34,7 @@ extension InterpreterPass {
     /// profile now takes the customer in, if the reentry policy allows. Also keeps
     /// one recheck timer armed per segment journey, for conditions that change with time alone.
     mutating func checkSegments(event: EventContext?) {
-        for journey in catalog.activeJourneys {
+        for journey in catalog.activeSegmentJourneys {
             guard case .segment(let condition, let recheck) = journey.definition.entry.trigger else { continue }
             if state.segmentChecks[journey.id] == nil {
                 let token = state.nextTimerToken()

@@ -23,8 +23,10 @@ extension InterpreterPass {
     /// Journeys that an input can touch: those with a run, and those taking entries. Sorted, so
     /// the order in which journeys see an event never depends on a dictionary.
     func journeyIDsInPlay() -> [String] {
+        let active = catalog.activeIDs
+        // Usually every run is of an active journey: then the active ids, already sorted, are the answer.
+        if state.runs.allSatisfy({ catalog.activeVersion(of: $0.journeyID)?.id != nil }) { return active }
         let withRuns = state.runs.map(\.journeyID)
-        let active = catalog.activeJourneys.map(\.id)
         return Array(Set(withRuns).union(active)).sorted()
     }
 
