@@ -19,6 +19,7 @@ do {
     case "restart": try await RestartBench.run()
     case "node": try await NodeBench.run()
     case "store": try await StoreBench.run()
+    case "interpreter": try await InterpreterBench.run()
     default:
         FileHandle.standardError.write(Data("unknown subcommand \(command)\n".utf8))
         exit(2)
