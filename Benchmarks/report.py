@@ -5,13 +5,14 @@ ordo-one suites (their p50s)."""
 import argparse, json, os, re
 
 p = argparse.ArgumentParser()
-p.add_argument("--figures"); p.add_argument("--machine"); p.add_argument("--ordo")
+p.add_argument("--figures"); p.add_argument("--machine"); p.add_argument("--machine-end"); p.add_argument("--ordo")
 p.add_argument("--markdown"); p.add_argument("--json"); p.add_argument("--quick", default="0")
 a = p.parse_args()
 
 machine = json.load(open(a.machine))
 machine_text = f"{machine['nproc']}× {machine['cpu']}, {machine['memory_gib']} GiB"
 date = machine["date"]
+end = json.load(open(a.machine_end)) if a.machine_end and os.path.exists(a.machine_end) else {}
 batch = int(os.environ.get("BENCH_COMMIT_BATCH", "256"))
 
 SCALE = {"#": 1, "K": 1e3, "M": 1e6, "G": 1e9}
@@ -80,7 +81,9 @@ for r in rows:
 md = ["# Benchmarks", "",
       "Written by `Benchmarks/run.sh`" + (" with `QUICK=1` (a tenth of the full scale)" if a.quick == "1" else "") +
       f" on {date}; every baseline was measured in the same run on the same machine. The same numbers are in `Benchmarks/results.json`; "
-      "the ordo-one tables are in `Benchmarks/results-*.md`.", "",
+      "the ordo-one tables are in `Benchmarks/results-*.md`." +
+      f" Code: commit {machine.get('commit') or 'unknown'}. Load average (1/5/15 min) at the start: {machine.get('load', '?')}, at the end: {end.get('load', '?')}"
+      " — on a shared machine, wall-clock figures move with it; waymark-bench also prints CPU time.", "",
       "| what | figure | unit | baseline (same run) | ratio | goal | machine | date | notes |",
       "|---|---:|---|---|---:|---|---|---|---|"]
 for r in rows:

@@ -38,6 +38,7 @@ log() { echo "[run.sh] $*" >&2; }
 log "building the benchmarks (release)"
 swift build -c release 2>&1 | tail -1
 BENCH="$HERE/.build/release/waymark-bench"
+export WAYMARK_COMMIT="${WAYMARK_COMMIT:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
 "$BENCH" machine > "$WORK/machine.json"
 
 # The ordo-one suites: their markdown tables are kept beside results.json, and the p50s go into the table.
@@ -55,15 +56,17 @@ wants memory && { log "memory ($MEM_CUSTOMERS customers)"; "$BENCH" memory >> "$
 wants passivation && { log "passivation ($PASSIVATION_CUSTOMERS customers)"; "$BENCH" passivation >> "$FIGURES"; }
 wants restart && { log "restart ($RESTART_CUSTOMERS customers)"; "$BENCH" restart >> "$FIGURES"; }
 if wants node; then
-    # The real `waymark` binary, release, from the root package (its own build folder).
+    # The real `waymark` binary, release, built by this package from the root package
+    # (SwiftPM builds a dependency's executable product), sharing the modules built above.
     log "building waymark (release) for the node benchmark"
-    (cd "$ROOT" && swift build -c release --product waymark --scratch-path "$ROOT/.build-bench" 2>&1 | tail -1)
+    swift build -c release --product waymark 2>&1 | tail -1
     command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; }
     log "node end to end ($NODE_SECONDS s per step)"
-    WAYMARK_BIN="$ROOT/.build-bench/release/waymark" "$BENCH" node >> "$FIGURES" || log "the node benchmark failed; see above"
+    WAYMARK_BIN="$HERE/.build/release/waymark" "$BENCH" node >> "$FIGURES" || log "the node benchmark failed; see above"
 fi
 
+"$BENCH" machine > "$WORK/machine-end.json"
 log "writing BENCHMARKS.md and results.json"
-python3 "$HERE/report.py" --figures "$FIGURES" --machine "$WORK/machine.json" --ordo "$HERE" \
+python3 "$HERE/report.py" --figures "$FIGURES" --machine "$WORK/machine.json" --machine-end "$WORK/machine-end.json" --ordo "$HERE" \
     --markdown "$ROOT/BENCHMARKS.md" --json "$HERE/results.json" --quick "$QUICK"
 log "done: $ROOT/BENCHMARKS.md"

@@ -37,6 +37,8 @@ enum Report {
             "cpu": ProcessStats.cpuModel,
             "memory_gib": String(format: "%.1f", Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824),
             "date": formatter.string(from: Date()),
+            "load": ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "").split(separator: " ").prefix(3).joined(separator: " "),
+            "commit": ProcessInfo.processInfo.environment["WAYMARK_COMMIT"] ?? "",
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         FileHandle.standardOutput.write(data + Data("\n".utf8))
