@@ -37,15 +37,14 @@ public struct PostgresTestDatabase: Sendable {
         return PostgresTestDatabase(url: components.string!, name: name)
     }
 
-    /// Runs `body` with a running client for `url`.
+    /// Runs `body` with a running client for `url`. The client's pool is stopped by cancelling its
+    /// task, which is not awaited: a pool cancelled before it got going must not hang the test.
     public static func withClient<Result: Sendable>(_ url: String, _ body: @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         let client = try PostgresCoordinator.makeClient(url: url, logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            return try await body(client)
-        }
+        let pool = Task.detached { await client.run() }
+        defer { pool.cancel() }
+        return try await body(client)
     }
 
     /// Runs `body` with a coordinator on this database.

@@ -6,7 +6,7 @@ import WaymarkTestSupport
 
 /// The coordinator against a real PostgreSQL: cluster creation, leases on the database's
 /// clock, the shared inbox, epoch-checked snapshots and the delivery ledger.
-@Suite(.enabled(if: PostgresTestDatabase.shouldRun, "needs WAYMARK_TEST_POSTGRES_URL (set by .ci/run)"))
+@Suite(.enabled(if: PostgresTestDatabase.shouldRun, "needs WAYMARK_TEST_POSTGRES_URL (set by .ci/run)"), .timeLimit(.minutes(2)))
 struct PostgresCoordinatorTests {
     let node = ClusterNode(incarnation: "a#1", nodeID: "a", advertise: "127.0.0.1:1")
 

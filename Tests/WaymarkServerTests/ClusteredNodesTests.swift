@@ -7,7 +7,7 @@ import WaymarkTestSupport
 
 /// Cluster mode end to end: `waymark serve` processes on loopback sharing shards through a
 /// real PostgreSQL (`WAYMARK_TEST_POSTGRES_URL`, started by `.ci/run`).
-@Suite(.serialized, .enabled(if: PostgresTestDatabase.shouldRun, "needs WAYMARK_TEST_POSTGRES_URL (set by .ci/run)"))
+@Suite(.serialized, .enabled(if: PostgresTestDatabase.shouldRun, "needs WAYMARK_TEST_POSTGRES_URL (set by .ci/run)"), .timeLimit(.minutes(4)))
 struct ClusteredNodesTests {
     static let customers = 150
 
@@ -23,6 +23,7 @@ struct ClusteredNodesTests {
         let expected = ClusterLoad.expectedKeys(customers: Self.customers)
 
         var nodes: [String: ChildNode] = [:]
+        defer { nodes.values.forEach { $0.killIfRunning() } }
         let live = LiveNodes()
         for name in ["node1", "node2", "node3"] {
             nodes[name] = try cluster.start(name)
@@ -78,6 +79,7 @@ struct ClusteredNodesTests {
         let single = try ClusterWorkspace(database: nil)
         defer { single.remove() }
         let node = try single.start("single")
+        defer { node.killIfRunning() }
         let singleLive = LiveNodes()
         singleLive.add(try await node.listeningURL())
         for (index, batch) in batches.enumerated() { try await Self.send(batch, index: index, live: singleLive) }
@@ -95,8 +97,10 @@ struct ClusteredNodesTests {
         defer { cluster.remove() }
         // Slow channels: each shard delivers 4 sends a second, so a backlog is waiting when the node pauses.
         let a = try cluster.start("a", rateLimit: 4)
+        defer { a.killIfRunning() }
         let aURL = try await a.listeningURL()
         let b = try cluster.start("b", rateLimit: 4)
+        defer { b.killIfRunning() }
         let bURL = try await b.listeningURL()
         try await eventually("both nodes hold shards") { try await cluster.leaseCounts().count == 2 }
         let live = LiveNodes()
@@ -133,8 +137,10 @@ struct ClusteredNodesTests {
         #expect(Set(all) == ClusterLoad.expectedKeys(customers: 60))
         a.signal(SIGTERM)
         b.signal(SIGTERM)
-        #expect(try await a.exitStatus() == 0)
-        #expect(try await b.exitStatus() == 0)
+        let statusA = try await a.exitStatus()
+        #expect(statusA == 0, "a:\n\(a.output.suffix(6000))")
+        let statusB = try await b.exitStatus()
+        #expect(statusB == 0, "b:\n\(b.output.suffix(3000))")
     }
 
     /// Posts a batch to a live node, moving on to another until one acknowledges it (202).

@@ -85,7 +85,9 @@ public actor OutboxRelay {
         }
         var updates: [OutboxUpdate] = []
         for entry in due {
+            // Stopping (a shutdown, or a shard moving to another node): leave the rest pending.
             await waitForRateLimit(entry.message.channel)
+            if Task.isCancelled { break }
             updates.append(await attempt(entry))
         }
         if !updates.isEmpty {
@@ -135,7 +137,7 @@ public actor OutboxRelay {
     private func waitForRateLimit(_ channel: String) async {
         guard let rate = configuration.rateLimits[channel], rate > 0 else { return }
         var limiter = limiters[channel] ?? RateLimiter(ratePerSecond: rate, now: clock.now())
-        while let until = limiter.take(now: clock.now()) {
+        while !Task.isCancelled, let until = limiter.take(now: clock.now()) {
             try? await clock.sleep(until: until)
         }
         limiters[channel] = limiter

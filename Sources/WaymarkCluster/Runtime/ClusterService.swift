@@ -29,10 +29,12 @@ public final class ClusterService: Service, Sendable {
     /// - Parameters:
     ///   - client: the PostgreSQL client the coordinator uses, run (and stopped) by this service; nil when
     ///     the coordinator needs none.
+    ///   - instant: this node's monotonic clock, which the self-fence measures leases on.
     ///   - makeContext: builds the runner context from the pieces this service creates.
     public init(
         settings: ClusterSettings, shardCount: Int, coordinator: any ClusterCoordinator, client: PostgresClient?,
         local: LocalShards = LocalShards(),
+        instant: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
         makeContext: (_ coordinator: any ClusterCoordinator, _ fence: FenceBoard, _ local: LocalShards, _ owner: String) -> ShardRunnerContext,
         logger: Logger
     ) {
@@ -40,7 +42,7 @@ public final class ClusterService: Service, Sendable {
         var logger = logger
         logger[metadataKey: "node.id"] = "\(settings.nodeID)"
         let node = ClusterNode(incarnation: incarnation, nodeID: settings.nodeID, advertise: settings.advertise)
-        let fence = FenceBoard(safetyMargin: settings.safetyMargin)
+        let fence = FenceBoard(safetyMargin: settings.safetyMargin, now: instant)
         self.node = node
         self.settings = settings
         self.local = local
@@ -59,6 +61,13 @@ public final class ClusterService: Service, Sendable {
 
     /// The shards this node runs now.
     public var runningShards: [Int] { local.runningShards }
+
+    /// Whether this node may act on `shard` at this instant (it holds the lease, and the lease
+    /// cannot expire within the safety margin).
+    public func mayProcess(shard: Int) -> Bool {
+        guard let epoch = context.fence.heldEpochs[shard] else { return false }
+        return context.fence.mayProcess(shard: shard, epoch: epoch)
+    }
 
     public func run() async throws {
         // The pool must outlive graceful shutdown (the drain still writes), so it does not run in this task's tree.

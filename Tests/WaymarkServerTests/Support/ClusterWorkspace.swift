@@ -148,3 +148,12 @@ final class Counter: Sendable {
     func add() { count.withLock { $0 += 1 } }
     var value: Int { count.withLock { $0 } }
 }
+
+extension ChildNode {
+    /// Ends a node a failed test left behind (SIGCONT first, in case it was paused).
+    func killIfRunning() {
+        guard process.isRunning else { return }
+        signal(SIGCONT)
+        signal(SIGKILL)
+    }
+}
