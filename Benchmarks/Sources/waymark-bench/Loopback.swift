@@ -119,12 +119,20 @@ final class Sink: @unchecked Sendable {
     private func serve(_ fd: Int32) {
         var buffer: [UInt8] = []
         let reply = Array("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".utf8)
-        while let (_, body) = Loopback.readMessage(fd, &buffer) {
+        while let (head, body) = Loopback.readMessage(fd, &buffer) {
+            if ProcessInfo.processInfo.environment["SINK_DEBUG"] == "1", !head.lowercased().contains("content-length") || head.lowercased().contains("chunked") {
+                FileHandle.standardError.write(Data("[sink] odd request head: \(head.prefix(300))\n".utf8))
+            }
             let now = Loopback.nowNanoseconds()
             let sent = Self.sentTime(body)
             state.withLock { state in
                 state.delivered += 1
-                if state.recording, let sent, sent > 0, now > sent { state.latencies.append(now - sent) }
+                if state.recording, let sent, sent > 0, now > sent {
+                    state.latencies.append(now - sent)
+                    if ProcessInfo.processInfo.environment["SINK_DEBUG"] == "1", now - sent > 5_000_000_000 {
+                        FileHandle.standardError.write(Data("[sink] late by \((now - sent) / 1_000_000) ms on fd \(fd): \(String(decoding: body.prefix(120), as: UTF8.self))\n".utf8))
+                    }
+                }
             }
             if !Loopback.writeAll(fd, reply) { break }
         }

@@ -161,7 +161,8 @@ enum NodeBench {
 
         let health = try wrk(["-t2", "-c\(connections)", "-d\(duration)s", "\(url)/health"])
         var ingest: [Int: (events: Double, failed: Int)] = [:]
-        for batch in [100, 1] {
+        // NODE_SKIP_INGEST=1 leaves the ingest runs out (to look at delivery on a fresh node).
+        for batch in ProcessInfo.processInfo.environment["NODE_SKIP_INGEST"] == "1" ? [] : [100, 1] {
             let result = try wrk(["-t2", "-c\(connections)", "-d\(duration)s", "-s", script.path, "\(url)/v1/events"], batch: batch)
             let events = Double(result.requests - result.failed) * Double(batch) / result.seconds
             Report.log("batch \(batch): \(Int(events)) events/s accepted")
@@ -214,7 +215,11 @@ enum NodeBench {
                         var parts: [String] = []
                         for i in 0..<batch { parts.append(#"{"customer_id":"l\#(sender)-\#((k * batch + i) % 100000)","event":"bench_ping","properties":{"t":"\#(due)"}}"#) }
                         let body = Array(#"{"batch":[\#(parts.joined(separator: ","))]}"#.utf8)
+                        let posted = Loopback.nowNanoseconds()
                         if connection.request("POST", "/v1/events", body: body) == 202 { sent.count.withLock { $0 += batch } }
+                        let answered = Loopback.nowNanoseconds() - posted
+                        sent.slowest.withLock { $0 = max($0, answered) }
+                        if answered > 1_000_000_000 { sent.slowAnswers.withLock { $0 += 1 } }
                         k += 1
                     }
                 }
@@ -229,12 +234,15 @@ enum NodeBench {
         var histogram = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
         for latency in latencies { _ = histogram.record(max(1, latency / 1000)) }
         func ms(_ percentile: Double) -> Double { Double(histogram.valueAtPercentile(percentile)) / 1000 }
+        let slowest = Double(sent.slowest.withLock { $0 }) / 1e6
+        let slowAnswers = sent.slowAnswers.withLock { $0 }
+        Report.log("latency phase: slowest POST answered in \(slowest) ms; \(slowAnswers) POSTs took over 1 s")
         Report.log("latency: \(latencies.count) of \(sentCount) sent at \(Int(rate)) events/s delivered; p50 \(ms(50)) ms p99 \(ms(99)) ms p99.9 \(ms(99.9)) ms")
         node.terminate()
         node.waitUntilExit()
 
         let healthWhat = "wrk GET /health on the same node, requests/s (the HTTP stack alone)"
-        for batch in [100, 1] {
+        for batch in ingest.keys.sorted().reversed() {
             Report.emit(Figure(
                 key: "node_ingest_batch\(batch)", what: "node: events accepted through POST /v1/events in batches of \(batch), durable acknowledgement (synchronous FULL), wrk \(connections) connections on loopback",
                 value: ingest[batch]!.events, unit: "events/s", baseline: health.requestsPerSecond, baselineWhat: healthWhat,
@@ -243,17 +251,20 @@ enum NodeBench {
         }
         Report.emit(Figure(
             key: "node_end_to_end", what: "node, end to end: \(accepted / 1000)k events in batches of 100, each calling a webhook at a local sink, from the first POST until the sink has every call",
-            value: endToEnd, unit: "events/s", baseline: ingest[100]!.events, baselineWhat: "the same node's batched ingest (above)",
+            value: endToEnd, unit: "events/s", baseline: ingest[100]?.events, baselineWhat: "the same node's batched ingest (above)",
             notes: "accepted in \(String(format: "%.1f", acceptedIn)) s, delivered in \(String(format: "%.1f", burstSeconds)) s"))
         for (percentile, label) in [(50.0, "p50"), (99.0, "p99"), (99.9, "p999")] {
             Report.emit(Figure(
                 key: "node_latency_\(label)", what: "node: accept → webhook delivery at the sink, \(label), at half the end-to-end rate (\(Int(rate)) events/s in batches of 100, open loop, HdrHistogram)",
                 value: ms(percentile), unit: "ms", goal: label == "p99" ? "< 50 ms" : nil,
-                notes: "\(latencies.count) of \(sentCount) events delivered within the run and its drain"))
+                notes: "\(latencies.count) of \(sentCount) events delivered within the run and its drain; slowest POST answered in \(Int(slowest)) ms, \(slowAnswers) POSTs over 1 s"))
         }
     }
 }
 
 final class SentCounter: Sendable {
     let count = Mutex(0)
+    /// The slowest answer to a POST, in nanoseconds, and how many took over a second.
+    let slowest = Mutex<UInt64>(0)
+    let slowAnswers = Mutex(0)
 }
