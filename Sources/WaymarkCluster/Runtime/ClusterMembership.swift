@@ -111,7 +111,12 @@ actor ClusterMembership {
         defer { handingOver.remove(shard) }
         if let current = running[shard] {
             current.runner.requestStop(.handoff)
-            await current.task.value
+            if await !Doorbell.wait(for: [current.task], upTo: settings.leaseDuration) {
+                // Released anyway: the fence forbids the runner everything from here on, and every shared
+                // write it might still try is refused by the epoch check.
+                logger.warning("a shard did not stop in time for its handoff", metadata: ["shard.id": "\(shard)"])
+                current.runner.requestStop(.immediately)
+            }
         }
         do {
             try await coordinator.release(shard: shard, owner: node.incarnation, epoch: epoch)

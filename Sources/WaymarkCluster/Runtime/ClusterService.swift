@@ -91,7 +91,10 @@ public final class ClusterService: Service, Sendable {
         await membership.drain()
         rounds.cancel()
         watchdog.cancel()
-        _ = await (rounds.value, watchdog.value)
+        // A round stuck on an unanswered call must not keep the process from exiting.
+        if await !Doorbell.wait(for: [rounds, watchdog], upTo: .seconds(5)) {
+            logger.warning("a membership round did not finish; stopping without it")
+        }
         logger.info("cluster node stopped")
     }
 

@@ -32,6 +32,20 @@ final class Doorbell: Sendable {
         }
     }
 
+    /// Waits until every task ended, or `timeout` passed, whichever comes first. A task still
+    /// running then is left alone (cancel it first if it should stop).
+    static func wait(for tasks: [Task<Void, Never>], upTo timeout: Duration) async -> Bool {
+        let done = Doorbell()
+        let finished = Mutex(false)
+        Task {
+            for task in tasks { await task.value }
+            finished.withLock { $0 = true }
+            done.ring()
+        }
+        await done.wait(timeout: timeout)
+        return finished.withLock { $0 }
+    }
+
     private func waitForRing() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
