@@ -59,12 +59,20 @@ final class StorageBox: @unchecked Sendable {
 
 let storageBox = StorageBox()
 
+/// Removes the shard files when the benchmark process exits.
+func removeStorageFiles() {
+    atexit { try? FileManager.default.removeItem(at: storageBox.directory) }
+}
+
 let benchmarks: @Sendable () -> Void = {
     let seconds = Int(ProcessInfo.processInfo.environment["BENCH_SECONDS"] ?? "") ?? 5
     Benchmark.defaultConfiguration = .init(
         metrics: [.throughput, .wallClock],
         warmupIterations: 3, scalingFactor: .one, maxDuration: .seconds(seconds), maxIterations: 100_000,
-        setup: { _ = storageBox })
+        setup: {
+            _ = storageBox
+            removeStorageFiles()
+        })
 
     for name in ["full", "normal"] {
         Benchmark("store commit \(name)") { benchmark in
