@@ -171,6 +171,13 @@ final class Connection {
     init(port: Int) throws { fd = try Loopback.connect(port: port) }
     deinit { close(fd) }
 
+    /// GETs `path` and returns the body text.
+    func get(_ path: String) -> String? {
+        let message = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+        guard Loopback.writeAll(fd, message), let (_, body) = Loopback.readMessage(fd, &buffer) else { return nil }
+        return String(decoding: body, as: UTF8.self)
+    }
+
     /// Sends a request and returns the status code of the answer.
     func request(_ method: String, _ path: String, body: [UInt8] = []) -> Int? {
         var message = Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8)

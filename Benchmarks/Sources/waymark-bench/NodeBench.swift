@@ -199,6 +199,20 @@ enum NodeBench {
         let interval = Double(batch * senders) / rate
         sink.state.withLock { $0.recording = true; $0.latencies = [] }
         let beforeLatency = sink.delivered
+        // NODE_TRACE=1: every 250 ms, what the node accepted and applied (from /metrics) beside what the sink got.
+        let tracing = ProcessInfo.processInfo.environment["NODE_TRACE"] == "1"
+        let traceTask = Task.detached {
+            guard tracing, let connection = try? Connection(port: port) else { return }
+            while !Task.isCancelled {
+                let text = connection.get("/metrics") ?? ""
+                let pick = { (name: String) -> String in
+                    text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.map { String($0.split(separator: " ").last ?? "") } ?? "?"
+                }
+                Report.log("trace: accepted \(pick("waymark_events_accepted_total")) processed \(pick("waymark_inputs_processed_total")) backlog \(pick("waymark_outbox_backlog")) delivered \(sink.delivered)")
+                try? await Task.sleep(for: .milliseconds(250))
+            }
+        }
+        defer { traceTask.cancel() }
         let start = Loopback.nowNanoseconds() + 100_000_000
         let end = start + UInt64(duration) * 1_000_000_000
         let sent = SentCounter()
