@@ -2,8 +2,9 @@ import Synchronization
 
 /// A one-slot doorbell: `ring()` from anywhere wakes the task waiting in
 /// `wait()`, or makes its next `wait()` return at once. Used to interrupt a
-/// timer loop's sleep when an earlier timer is set.
-final class Wakeup: Sendable {
+/// timer loop's sleep when an earlier timer is set. Public so that layers above the
+/// engine (the cluster's shard runners) wait the same way.
+public final class Wakeup: Sendable {
     private struct State {
         var rung = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -11,9 +12,9 @@ final class Wakeup: Sendable {
 
     private let state = Mutex(State())
 
-    init() {}
+    public init() {}
 
-    func ring() {
+    public func ring() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             if let waiter = state.waiter {
                 state.waiter = nil
@@ -25,7 +26,7 @@ final class Wakeup: Sendable {
         waiter?.resume()
     }
 
-    func wait() async {
+    public func wait() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state -> Bool in

@@ -1,32 +1,20 @@
+import JourneyEngine
 import Synchronization
 
-/// A one-slot doorbell: `ring()` from anywhere wakes the task in `wait()`, or makes
-/// its next `wait()` return at once.
+/// The engine's one-slot `Wakeup` with a timeout, and a bounded wait for tasks to end.
 final class Doorbell: Sendable {
-    private struct State {
-        var rung = false
-        var waiter: CheckedContinuation<Void, Never>?
-    }
-
-    private let state = Mutex(State())
+    private let wakeup = Wakeup()
 
     func ring() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            if let waiter = state.waiter {
-                state.waiter = nil
-                return waiter
-            }
-            state.rung = true
-            return nil
-        }
-        waiter?.resume()
+        wakeup.ring()
     }
 
     /// Returns when rung, when `timeout` passed, or when the task is cancelled.
     func wait(timeout: Duration) async {
+        let wakeup = wakeup
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await Task.sleep(for: timeout) }
-            group.addTask { await self.waitForRing() }
+            group.addTask { await wakeup.wait() }
             await group.next()
             group.cancelAll()
         }
@@ -44,23 +32,5 @@ final class Doorbell: Sendable {
         }
         await done.wait(timeout: timeout)
         return finished.withLock { $0 }
-    }
-
-    private func waitForRing() async {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLock { state -> Bool in
-                    if state.rung || Task.isCancelled {
-                        state.rung = false
-                        return true
-                    }
-                    state.waiter = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        } onCancel: {
-            ring()
-        }
     }
 }
