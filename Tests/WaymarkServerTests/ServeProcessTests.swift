@@ -94,8 +94,13 @@ import WaymarkServer
             // The drain waits for the request in flight: the second signal ends the process at once.
             child.signal(SIGTERM)
             let status = try await child.exitStatus()
-            #expect(status == 143, "stderr:\n\(child.output.suffix(3000))")
-            try await eventually("the exit is logged") { child.output.contains("second signal: exiting now") }
+            // Under load the drain can still win the race against the second signal (the server had not
+            // yet read the stuck request's head); then the stop must have been clean. Either way nothing
+            // acknowledged may be lost, which the restart below checks.
+            #expect(status == 143 || status == 0, "stderr:\n\(child.output.suffix(3000))")
+            if status == 143 {
+                try await eventually("the exit is logged") { child.output.contains("second signal: exiting now") }
+            }
         } else {
             // Under load the server may not have parsed the stuck request's head yet, so it counted as idle
             // and the drain finished first; then the stop must have been clean.
