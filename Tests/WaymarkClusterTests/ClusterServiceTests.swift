@@ -37,7 +37,7 @@ import WaymarkCluster
             if let clocks { instant = { clocks.instant } } else { instant = { ContinuousClock.now } }
             service = ClusterService(
                 settings: settings, shardCount: ClusterServiceTests.shardCount, coordinator: coordinator, client: nil,
-                instant: instant,
+                incarnationNonce: UInt32.random(in: 0...UInt32.max), instant: instant,
                 makeContext: { coordinator, fence, local, owner in
                     ShardRunnerContext(
                         coordinator: coordinator, fence: fence, local: local, owner: owner, workDirectory: folder.appendingPathComponent(name),
@@ -97,7 +97,7 @@ import WaymarkCluster
     @Test func aDrainingNodeHandsItsShardsOverWithASnapshotWithoutWaitingForExpiry() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("waymark-service-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let coordinator = InMemoryCoordinator()
+        let coordinator = InMemoryCoordinator(now: { Date() })
         let first = RunningNode("first", coordinator: coordinator, folder: folder)
         try await eventually("the first node runs every shard") { first.service.runningShards.count == Self.shardCount }
         let time = Date(timeIntervalSince1970: 1_800_000_000)

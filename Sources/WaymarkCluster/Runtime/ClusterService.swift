@@ -31,14 +31,17 @@ public final class ClusterService: Service, Sendable {
     ///     the coordinator needs none.
     ///   - instant: this node's monotonic clock, which the self-fence measures leases on.
     ///   - makeContext: builds the runner context from the pieces this service creates.
+    ///   - incarnationNonce: tells this process apart from an earlier one of the same node id; the
+    ///     caller draws it (randomness stays at the edge, so tests can fix it).
     public init(
         settings: ClusterSettings, shardCount: Int, coordinator: any ClusterCoordinator, client: PostgresClient?,
+        incarnationNonce: UInt32,
         local: LocalShards = LocalShards(),
         instant: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
         makeContext: (_ coordinator: any ClusterCoordinator, _ fence: FenceBoard, _ local: LocalShards, _ owner: String) -> ShardRunnerContext,
         logger: Logger
     ) {
-        let incarnation = "\(settings.nodeID)#\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+        let incarnation = "\(settings.nodeID)#\(String(incarnationNonce, radix: 16))"
         var logger = logger
         logger[metadataKey: "node.id"] = "\(settings.nodeID)"
         let node = ClusterNode(incarnation: incarnation, nodeID: settings.nodeID, advertise: settings.advertise)

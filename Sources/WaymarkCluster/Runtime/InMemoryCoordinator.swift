@@ -18,7 +18,7 @@ public actor InMemoryCoordinator: ClusterCoordinator {
     /// While true every call fails, as if the database were unreachable.
     public private(set) var isUnreachable = false
 
-    public init(now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(now: @escaping @Sendable () -> Date) {
         self.now = now
     }
 

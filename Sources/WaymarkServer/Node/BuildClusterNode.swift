@@ -41,7 +41,8 @@ func buildClusterNode(
     let workDirectory = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("cluster-shards")
     let storeOptions = SQLiteShardStore.Options(synchronous: configuration.durability)
     let service = ClusterService(
-        settings: cluster, shardCount: shardCount, coordinator: coordinator, client: client, local: local,
+        settings: cluster, shardCount: shardCount, coordinator: coordinator, client: client,
+        incarnationNonce: UInt32.random(in: 0...UInt32.max), local: local,
         makeContext: { coordinator, fence, local, owner in
             ShardRunnerContext(
                 coordinator: coordinator, fence: fence, local: local, owner: owner, workDirectory: workDirectory, channels: channels.rules,
