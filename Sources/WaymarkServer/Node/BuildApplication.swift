@@ -101,14 +101,8 @@ public func buildApplication(_ configuration: NodeConfiguration, options: NodeOp
         },
         logger: logger)
 
-    var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-    if !options.gracefulShutdownSignals.isEmpty {
-        services.append(.init(service: SecondSignalExit(logger: logger)))
-    }
-    services.append(.init(service: engine, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
-    services.append(.init(service: application, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
-    var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
-    groupConfiguration.gracefulShutdownSignals = options.gracefulShutdownSignals
+    let groupConfiguration = NodeServiceGroup.configuration(
+        core: engine, application: application, signals: options.gracefulShutdownSignals, logger: logger)
     let group = ServiceGroup(configuration: groupConfiguration)
     logger.info("node built", metadata: [
         "node.data": "\(configuration.dataDirectory)", "node.shards": "\(directory.shardCount)",

@@ -80,14 +80,8 @@ func buildClusterNode(
         logger: logger)
 
     // Shut down in reverse: the server stops taking requests, then the node hands its shards over.
-    var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-    if !options.gracefulShutdownSignals.isEmpty {
-        services.append(.init(service: SecondSignalExit(logger: logger)))
-    }
-    services.append(.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
-    services.append(.init(service: application, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
-    var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
-    groupConfiguration.gracefulShutdownSignals = options.gracefulShutdownSignals
+    let groupConfiguration = NodeServiceGroup.configuration(
+        core: service, application: application, signals: options.gracefulShutdownSignals, logger: logger)
     logger.info("cluster node built", metadata: [
         "node.data": "\(configuration.dataDirectory)", "node.shards": "\(shardCount)", "cluster.postgres": "\(PostgresCoordinator.redacted(cluster.postgresURL))",
         "node.advertise": "\(cluster.advertise)",
