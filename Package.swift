@@ -67,6 +67,8 @@ let package = Package(
             name: "WaymarkEngineHarness",
             dependencies: ["JourneyEngine", "JourneyStorage", "JourneyYAML", .product(name: "Logging", package: "swift-log")]
         ),
+        // Child processes for tests, awaited without blocking a thread (Foundation only).
+        .target(name: "ChildProcessSupport"),
         // Test doubles and helpers, shipped like swift-log's InMemoryLogging.
         .target(
             name: "WaymarkTestSupport",
@@ -133,8 +135,8 @@ let package = Package(
         .testTarget(name: "JourneyModelTests", dependencies: ["JourneyModel"]),
         .testTarget(name: "JourneyRuntimeTests", dependencies: ["JourneyRuntime"]),
         .testTarget(name: "JourneyStorageTests", dependencies: ["JourneyStorage"]),
-        .testTarget(name: "JourneyEngineTests", dependencies: ["JourneyEngine", "JourneyYAML", "WaymarkTestSupport"]),
-        .testTarget(name: "JourneyYAMLTests", dependencies: ["JourneyYAML"]),
+        .testTarget(name: "JourneyEngineTests", dependencies: ["JourneyEngine", "JourneyYAML", "WaymarkTestSupport", "ChildProcessSupport"]),
+        .testTarget(name: "JourneyYAMLTests", dependencies: ["JourneyYAML", "ChildProcessSupport"]),
         .testTarget(
             name: "WaymarkClusterTests",
             dependencies: [
@@ -144,11 +146,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "JourneySimulatorTests", dependencies: ["JourneySimulator", "JourneyEngine", "JourneyRuntime", "JourneyModel", "JourneyYAML"]),
+        .testTarget(name: "JourneySimulatorTests", dependencies: ["JourneySimulator", "JourneyEngine", "JourneyRuntime", "JourneyModel", "JourneyYAML", "ChildProcessSupport"]),
         .testTarget(
             name: "WaymarkServerTests",
             dependencies: [
-                "WaymarkServer", "WaymarkTestSupport", "JourneyStorage", "JourneyRuntime", "JourneyModel",
+                "WaymarkServer", "WaymarkTestSupport", "ChildProcessSupport", "JourneyStorage", "JourneyRuntime", "JourneyModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

@@ -1,3 +1,4 @@
+import ChildProcessSupport
 import Foundation
 import JourneyModel
 import JourneyRuntime
@@ -15,9 +16,9 @@ import Testing
         let events = workspace.path("events.jsonl")
         try Self.writeEvents(to: events)
 
-        let clean = try Self.run(in: workspace, name: "clean", events: events, kills: [])
+        let clean = try await Self.run(in: workspace, name: "clean", events: events, kills: [])
         // Killed twice: once while events are being accepted, once while sends are being delivered.
-        let crashed = try Self.run(in: workspace, name: "crashed", events: events, kills: [.acknowledged(150), .delivered(300)])
+        let crashed = try await Self.run(in: workspace, name: "crashed", events: events, kills: [.acknowledged(150), .delivered(300)])
 
         #expect(clean.count == Self.customers * 3)
         #expect(Set(clean).count == clean.count)
@@ -35,32 +36,27 @@ import Testing
 
     /// Runs the harness to completion, killing it at each kill point and starting it again;
     /// returns the idempotency keys it delivered, in order.
-    static func run(in workspace: TemporaryDirectory, name: String, events: String, kills: [KillPoint]) throws -> [String] {
+    static func run(in workspace: TemporaryDirectory, name: String, events: String, kills: [KillPoint]) async throws -> [String] {
         let data = workspace.path("\(name)-data")
         let deliveries = workspace.path("\(name)-deliveries.jsonl")
         let progress = workspace.path("\(name)-progress")
         let arguments = [data, Self.fixtures, events, deliveries, progress]
         for point in kills {
-            let process = try Self.launch(arguments)
-            let deadline = Date().addingTimeInterval(60)
-            func reached() -> Bool {
+            let harness = try Self.launch(arguments)
+            let reached = await harness.wait(until: {
                 switch point {
                 case .acknowledged(let count): Self.acknowledged(progress) >= count
                 case .delivered(let count): Self.lineCount(deliveries) >= count
                 }
-            }
-            while !reached() && process.isRunning && Date() < deadline { usleep(2_000) }
-            #expect(process.isRunning, "the harness finished before it could be killed at \(point)")
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            #expect(process.terminationReason == .uncaughtSignal)
+            })
+            #expect(reached && harness.isRunning, "the harness finished before it could be killed at \(point)")
+            harness.signal(SIGKILL)
+            let ending = try await harness.termination(timeout: .seconds(30))
+            #expect(ending == .init(status: SIGKILL, signalled: true), "\(harness.standardError)")
         }
-        let process = try Self.launch(arguments)
-        let deadline = Date().addingTimeInterval(120)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let harness = try Self.launch(arguments)
+        let ending = try await harness.termination(timeout: .seconds(120))
+        #expect(ending == .success, "\(harness.standardError)")
         let lines = try String(contentsOfFile: deliveries, encoding: .utf8).split(separator: "\n")
         return try lines.map { line in
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
@@ -81,13 +77,8 @@ import Testing
         try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    static func launch(_ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = try harnessExecutable()
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        return process
+    static func launch(_ arguments: [String]) throws -> ChildProcess {
+        try ChildProcess(ChildProcess.builtExecutable(named: "waymark-engine-harness"), arguments: arguments)
     }
 
     static func lineCount(_ path: String) -> Int {
@@ -100,20 +91,6 @@ import Testing
 
     static var fixtures: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/crash-journeys").path
-    }
-
-    /// The harness binary, built beside the test bundle by `swift build --build-tests`.
-    static func harnessExecutable() throws -> URL {
-        let candidates = [CommandLine.arguments.first, Bundle.main.executablePath].compactMap { $0 }
-        for candidate in candidates {
-            var directory = URL(fileURLWithPath: candidate).deletingLastPathComponent()
-            for _ in 0..<4 {
-                let binary = directory.appendingPathComponent("waymark-engine-harness")
-                if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
-                directory = directory.deletingLastPathComponent()
-            }
-        }
-        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "waymark-engine-harness (run `swift build --build-tests`)"])
     }
 }
 

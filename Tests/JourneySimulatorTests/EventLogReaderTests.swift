@@ -167,24 +167,24 @@ import Testing
             == "F:1:53: error: unexpected text after the JSON object")
     }
 
-    @Test func gzipLogsAreReadAsAStream() throws {
+    @Test func gzipLogsAreReadAsAStream() async throws {
         let directory = try TempDirectory()
         defer { directory.remove() }
         var csv = "customer_id,event,time,n\n"
         for index in 0..<50_000 { csv += "c\(index % 97),e,2024-03-01T00:00:00Z,\(index)\n" }
-        let csvFile = try directory.writeGzip("e.csv.gz", csv)
-        let jsonFile = try directory.writeGzip("e.jsonl.gz", "{\"customer_id\":\"c1\",\"event\":\"a\",\"time\":\"2024-03-01\"}\n")
+        let csvFile = try await directory.writeGzip("e.csv.gz", csv)
+        let jsonFile = try await directory.writeGzip("e.jsonl.gz", "{\"customer_id\":\"c1\",\"event\":\"a\",\"time\":\"2024-03-01\"}\n")
         let log = try EventLogReader.read(events: [csvFile, jsonFile], options: EventLogOptions())
         #expect(log.events.count == 50_001)
         #expect(log.events[49_999].properties == ["n": 49_999])
         #expect(log.events[50_000].name == "a")
     }
 
-    @Test func concatenatedGzipMembersAndBrokenGzip() throws {
+    @Test func concatenatedGzipMembersAndBrokenGzip() async throws {
         let directory = try TempDirectory()
         defer { directory.remove() }
-        let first = try directory.writeGzip("a.gz", "customer_id,event,time\nc1,a,2024-03-01\n")
-        let second = try directory.writeGzip("b.gz", "c2,b,2024-03-02\n")
+        let first = try await directory.writeGzip("a.gz", "customer_id,event,time\nc1,a,2024-03-01\n")
+        let second = try await directory.writeGzip("b.gz", "c2,b,2024-03-02\n")
         var joined = try Data(contentsOf: URL(fileURLWithPath: first))
         joined.append(try Data(contentsOf: URL(fileURLWithPath: second)))
         try joined.write(to: URL(fileURLWithPath: directory.file("joined.csv.gz")))

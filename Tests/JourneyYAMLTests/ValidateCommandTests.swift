@@ -1,3 +1,4 @@
+import ChildProcessSupport
 import Foundation
 import Testing
 
@@ -10,70 +11,48 @@ import Testing
         var stderr: String
     }
 
-    /// `waymark`, built beside the test bundle by `swift build --build-tests`.
-    static func waymarkExecutable() throws -> URL {
-        let candidates = [CommandLine.arguments.first, Bundle.main.executablePath].compactMap { $0 }
-        for candidate in candidates {
-            var directory = URL(fileURLWithPath: candidate).deletingLastPathComponent()
-            for _ in 0..<4 {
-                let binary = directory.appendingPathComponent("waymark")
-                if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
-                directory = directory.deletingLastPathComponent()
-            }
-        }
-        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "waymark (run `swift build --build-tests`)"])
-    }
-
     /// Runs `waymark ARGUMENTS` in the repository root.
-    static func waymark(_ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = try waymarkExecutable()
-        process.arguments = arguments
-        process.currentDirectoryURL = Fixtures.repositoryRoot
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        // Read before waiting, so a full pipe cannot block the child.
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    static func waymark(_ arguments: [String]) async throws -> Outcome {
+        let child = try ChildProcess(
+            ChildProcess.builtExecutable(named: "waymark"), arguments: arguments,
+            currentDirectory: Fixtures.repositoryRoot
+        )
+        let ending = try await child.termination()
+        return Outcome(status: ending.signalled ? -ending.status : ending.status, stdout: child.standardOutput, stderr: child.standardError)
     }
 
     static let brokenFixture = "Tests/JourneyYAMLTests/Fixtures/broken/many-problems.yaml"
 
-    @Test func theExampleJourneysPass() throws {
-        let outcome = try Self.waymark(["validate"])
+    @Test func theExampleJourneysPass() async throws {
+        let outcome = try await Self.waymark(["validate"])
         #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
         #expect(outcome.stdout.hasSuffix(": 0 errors, 0 warnings\n"), "\(outcome.stdout)")
-        let explicit = try Self.waymark(["validate", "journeys"])
+        let explicit = try await Self.waymark(["validate", "journeys"])
         #expect(explicit.status == 0)
         #expect(explicit.stdout == outcome.stdout)
     }
 
-    @Test func aBrokenJourneyFails() throws {
-        let outcome = try Self.waymark(["validate", Self.brokenFixture])
+    @Test func aBrokenJourneyFails() async throws {
+        let outcome = try await Self.waymark(["validate", Self.brokenFixture])
         #expect(outcome.status == 1)
         #expect(outcome.stdout.contains("\(Self.brokenFixture):2:10: error: journey id `Many_Problems` must be lowercase letters, digits and '-', starting with a letter\n    hint: for example `many-problems`\n"), "\(outcome.stdout)")
         #expect(outcome.stdout.hasSuffix("1 file: 14 errors, 1 warning\n"), "\(outcome.stdout)")
     }
 
-    @Test func warningsAloneDoNotFail() throws {
-        let outcome = try Self.waymark(["validate", "Tests/JourneyYAMLTests/Fixtures/broken/unreachable-step.yaml"])
+    @Test func warningsAloneDoNotFail() async throws {
+        let outcome = try await Self.waymark(["validate", "Tests/JourneyYAMLTests/Fixtures/broken/unreachable-step.yaml"])
         #expect(outcome.status == 0)
         #expect(outcome.stdout.contains(": warning: "))
     }
 
-    @Test func aMissingPathFails() throws {
-        let outcome = try Self.waymark(["validate", "no/such/journeys"])
+    @Test func aMissingPathFails() async throws {
+        let outcome = try await Self.waymark(["validate", "no/such/journeys"])
         #expect(outcome.status == 1)
         #expect(outcome.stdout.hasPrefix("no/such/journeys:1:1: error: no such file or folder\n"), "\(outcome.stdout)")
     }
 
-    @Test func jsonOutputParses() throws {
-        let outcome = try Self.waymark(["validate", "--format", "json", Self.brokenFixture, "journeys"])
+    @Test func jsonOutputParses() async throws {
+        let outcome = try await Self.waymark(["validate", "--format", "json", Self.brokenFixture, "journeys"])
         #expect(outcome.status == 1)
         let object = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8))
         let report = try #require(object as? [String: Any])
@@ -84,7 +63,7 @@ import Testing
         #expect(diagnostics.allSatisfy { ($0["line"] as? Int ?? 0) > 0 && ($0["column"] as? Int ?? 0) > 0 && $0["code"] is String })
         #expect((report["journeys"] as? [String])?.count ?? 0 >= 10)
 
-        let clean = try Self.waymark(["validate", "--format", "json"])
+        let clean = try await Self.waymark(["validate", "--format", "json"])
         #expect(clean.status == 0)
         let cleanReport = try #require(try JSONSerialization.jsonObject(with: Data(clean.stdout.utf8)) as? [String: Any])
         #expect(cleanReport["errors"] as? Int == 0)

@@ -10,8 +10,6 @@ import WaymarkServer
     func waymark(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         let child = try ChildNode(arguments: arguments)
         let status = try await child.exitStatus()
-        // The pipe may still hold the last bytes when the process has ended.
-        try await Task.sleep(for: .milliseconds(100))
         return (status, child.output)
     }
 

@@ -90,7 +90,7 @@ import WaymarkServer
         let stuck = try HalfSentRequest(port: Int(url.split(separator: ":").last!)!)
         child.signal(SIGTERM)
         try await eventually("the node starts its graceful shutdown") { child.output.contains("shutting down gracefully") }
-        if child.process.isRunning {
+        if child.isRunning {
             // The drain waits for the request in flight: the second signal ends the process at once.
             child.signal(SIGTERM)
             let status = try await child.exitStatus()

@@ -1,3 +1,4 @@
+import ChildProcessSupport
 import Foundation
 
 /// A fresh folder under the system's temporary directory, removed by `remove()`.
@@ -24,13 +25,13 @@ struct TempDirectory {
 
     /// Writes `text` gzip-compressed (with the system's gzip) to `name`.
     @discardableResult
-    func writeGzip(_ name: String, _ text: String) throws -> String {
+    func writeGzip(_ name: String, _ text: String) async throws -> String {
         let plain = try write(name + ".tmp", text)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "gzip -c '\(plain)' > '\(file(name))' && rm '\(plain)'"]
-        try process.run()
-        process.waitUntilExit()
+        let gzip = try ChildProcess(URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", "gzip -c '\(plain)' > '\(file(name))' && rm '\(plain)'"])
+        let ending = try await gzip.termination(timeout: .seconds(30))
+        guard ending == .success else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file(name), NSLocalizedDescriptionKey: "gzip ended with \(ending): \(gzip.standardError)"])
+        }
         return file(name)
     }
 

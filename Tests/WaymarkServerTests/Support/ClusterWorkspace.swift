@@ -152,7 +152,7 @@ final class Counter: Sendable {
 extension ChildNode {
     /// Ends a node a failed test left behind (SIGCONT first, in case it was paused).
     func killIfRunning() {
-        guard process.isRunning else { return }
+        guard isRunning else { return }
         signal(SIGCONT)
         signal(SIGKILL)
     }
