@@ -3,6 +3,7 @@ import JourneyEngine
 import JourneyModel
 import JourneyRuntime
 import Logging
+import Synchronization
 import Testing
 import WaymarkTestSupport
 
@@ -11,16 +12,17 @@ import WaymarkTestSupport
 @Suite struct OutboxRelayTests {
     static let start = Date(timeIntervalSince1970: 1_709_283_600)
 
-    static func message(_ key: String, channel: String = "email") -> OutboundMessage {
+    static func message(_ key: String, channel: String = "email", customer: String = "c1") -> OutboundMessage {
         OutboundMessage(
-            idempotencyKey: key, kind: .send, time: start, customerID: "c1", journeyID: "j", version: 1, run: 1,
+            idempotencyKey: key, kind: .send, time: start, customerID: customer, journeyID: "j", version: 1, run: 1,
             stepID: "s", visit: 1, channel: channel, template: "t", message: nil, data: nil, webhook: nil,
             profile: .object([:]), event: nil, variant: nil)
     }
 
-    static func relay(_ store: InMemoryShardStore, adapter: RecordingChannelAdapter, clock: VirtualClock, retry: RetryPolicy = RetryPolicy(maximumAttempts: 3, baseDelay: 10, maximumDelay: 100), rateLimits: [String: Double] = [:]) -> OutboxRelay {
+    static func relay(_ store: InMemoryShardStore, adapter: any ChannelAdapter, clock: VirtualClock, retry: RetryPolicy = RetryPolicy(maximumAttempts: 3, baseDelay: 10, maximumDelay: 100), rateLimits: [String: Double] = [:], concurrentCustomers: Int = 16) -> OutboxRelay {
         OutboxRelay(
-            store: store, configuration: OutboxRelay.Configuration(adapters: ["email": adapter], retry: retry, rateLimits: rateLimits),
+            store: store,
+            configuration: OutboxRelay.Configuration(adapters: ["email": adapter], retry: retry, rateLimits: rateLimits, concurrentCustomers: concurrentCustomers),
             clock: clock, seed: 7, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
@@ -117,5 +119,65 @@ import WaymarkTestSupport
         _ = await delivering.value
         #expect(adapter.deliveries.count == 3)
         #expect(clock.now() >= Self.start.addingTimeInterval(2))
+    }
+
+    @Test func theRateLimitIsSharedByCustomersDeliveredAtTheSameTime() async throws {
+        let store = InMemoryShardStore()
+        let clock = VirtualClock(start: Self.start)
+        let adapter = RecordingChannelAdapter()
+        try await store.commit(ShardCommit(outbox: (1...4).map { Self.message("k\($0)", customer: "c\($0)") }))
+        let relay = Self.relay(store, adapter: adapter, clock: clock, rateLimits: ["email": 1])
+        let delivering = Task { await relay.deliverDue() }
+        while adapter.deliveries.count < 4 {
+            while clock.sleeperCount == 0 && adapter.deliveries.count < 4 { await Task.yield() }
+            #expect(adapter.deliveries.count <= 1 + Int(clock.now().timeIntervalSince(Self.start)), "more than one token per second")
+            clock.advance(by: 1)
+        }
+        _ = await delivering.value
+        #expect(clock.now() >= Self.start.addingTimeInterval(3), "four deliveries at 1/s need three virtual seconds")
+    }
+
+    @Test(arguments: [1, 16])
+    func differentCustomersOverlapWhileOneCustomersSendsStayInOrder(concurrentCustomers: Int) async throws {
+        let store = InMemoryShardStore()
+        let clock = VirtualClock(start: Self.start)
+        // a's first send waits (boundedly) for b's to start: only possible if they overlap.
+        let adapter = GateAdapter(holding: "a1", until: "b1")
+        try await store.commit(ShardCommit(outbox: [
+            Self.message("a1", customer: "a"), Self.message("a2", customer: "a"), Self.message("b1", customer: "b"),
+        ]))
+        let relay = Self.relay(store, adapter: adapter, clock: clock, concurrentCustomers: concurrentCustomers)
+        #expect(await relay.deliverDue() == 3)
+        let order = adapter.finished
+        #expect(order.firstIndex(of: "a1")! < order.firstIndex(of: "a2")!, "one customer's sends keep their order")
+        #expect(adapter.overlapped == (concurrentCustomers > 1), "\(order)")
+        #expect(await store.allOutbox().map(\.status) == [.delivered, .delivered, .delivered])
+    }
+}
+
+/// Holds one delivery until another has started, or a couple of seconds have passed.
+final class GateAdapter: ChannelAdapter {
+    let held: String
+    let awaited: String
+    private let state = Mutex<(started: Set<String>, finished: [String], overlapped: Bool)>(([], [], false))
+
+    init(holding held: String, until awaited: String) {
+        self.held = held
+        self.awaited = awaited
+    }
+
+    var finished: [String] { state.withLock { $0.finished } }
+    var overlapped: Bool { state.withLock { $0.overlapped } }
+
+    func deliver(_ delivery: Delivery) async throws {
+        let key = delivery.idempotencyKey
+        state.withLock { _ = $0.started.insert(key) }
+        if key == held {
+            for _ in 0..<400 where !state.withLock({ $0.started.contains(awaited) }) {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            state.withLock { $0.overlapped = $0.started.contains(awaited) }
+        }
+        state.withLock { $0.finished.append(key) }
     }
 }

@@ -18,12 +18,17 @@ public actor OutboxRelay {
         public var rateLimits: [String: Double]
         /// How often to look for retries that became due when nothing else wakes the relay.
         public var pollInterval: TimeInterval
+        /// Customers whose sends are in flight at once. One customer's sends always go one after
+        /// another, in outbox order; different customers' sends overlap, so one receiver's round
+        /// trip does not hold up every other customer of the shard.
+        public var concurrentCustomers: Int
 
         public init(
             adapters: [String: any ChannelAdapter], defaultAdapter: (any ChannelAdapter)? = nil,
             renderer: any MessageRenderer = NoRenderer(), retry: RetryPolicy = RetryPolicy(),
-            rateLimits: [String: Double] = [:], pollInterval: TimeInterval = 1
+            rateLimits: [String: Double] = [:], pollInterval: TimeInterval = 1, concurrentCustomers: Int = 16
         ) {
+            self.concurrentCustomers = max(1, concurrentCustomers)
             self.adapters = adapters
             self.defaultAdapter = defaultAdapter
             self.renderer = renderer
@@ -84,11 +89,17 @@ public actor OutboxRelay {
             return 0
         }
         var updates: [OutboxUpdate] = []
-        for entry in due {
-            // Stopping (a shutdown, or a shard moving to another node): leave the rest pending.
-            await waitForRateLimit(entry.message.channel)
-            if Task.isCancelled { break }
-            updates.append(await attempt(entry))
+        await withTaskGroup(of: [OutboxUpdate].self) { group in
+            var lanes = Self.lanesByCustomer(due)[...]
+            func startNext() {
+                guard let lane = lanes.popFirst() else { return }
+                group.addTask { await self.deliver(lane) }
+            }
+            for _ in 0..<configuration.concurrentCustomers { startNext() }
+            while let finished = await group.next() {
+                updates += finished
+                startNext()
+            }
         }
         if !updates.isEmpty {
             do {
@@ -100,6 +111,33 @@ public actor OutboxRelay {
             }
         }
         return due.count
+    }
+
+    /// Due entries grouped by customer, in outbox order within a customer and by first entry across them.
+    static func lanesByCustomer(_ due: [OutboxEntry]) -> [[OutboxEntry]] {
+        var lanes: [[OutboxEntry]] = []
+        var laneOf: [String: Int] = [:]
+        for entry in due {
+            if let index = laneOf[entry.message.customerID] {
+                lanes[index].append(entry)
+            } else {
+                laneOf[entry.message.customerID] = lanes.count
+                lanes.append([entry])
+            }
+        }
+        return lanes
+    }
+
+    /// One customer's due sends, one after another; stops early when the relay is stopping
+    /// (a shutdown, or a shard moving to another node), leaving the rest pending.
+    private func deliver(_ lane: [OutboxEntry]) async -> [OutboxUpdate] {
+        var updates: [OutboxUpdate] = []
+        for entry in lane {
+            await waitForRateLimit(entry.message.channel)
+            if Task.isCancelled { break }
+            updates.append(await attempt(entry))
+        }
+        return updates
     }
 
     private func attempt(_ entry: OutboxEntry) async -> OutboxUpdate {
@@ -136,11 +174,15 @@ public actor OutboxRelay {
 
     private func waitForRateLimit(_ channel: String) async {
         guard let rate = configuration.rateLimits[channel], rate > 0 else { return }
-        var limiter = limiters[channel] ?? RateLimiter(ratePerSecond: rate, now: clock.now())
-        while !Task.isCancelled, let until = limiter.take(now: clock.now()) {
+        // The limiter is read and written back with no suspension in between: lanes waiting
+        // at the same time each see the tokens the others took.
+        while !Task.isCancelled {
+            var limiter = limiters[channel] ?? RateLimiter(ratePerSecond: rate, now: clock.now())
+            let until = limiter.take(now: clock.now())
+            limiters[channel] = limiter
+            guard let until else { return }
             try? await clock.sleep(until: until)
         }
-        limiters[channel] = limiter
     }
 
     private func count(_ channel: String, _ outcome: DeliveryOutcomeKey.Outcome) {
