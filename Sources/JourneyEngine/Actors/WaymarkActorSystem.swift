@@ -7,6 +7,13 @@ import Synchronization
 /// it. Calls to actors elsewhere go through a ``RemoteCallTransport``; a
 /// single node has none, and the cluster plugs its gRPC transport in here
 /// without customer actors changing.
+///
+/// In a cluster a ``LocalActorHost`` says which customers this node owns (their
+/// shard runs here) and activates their actors on demand: ``resolve(id:as:)``
+/// gives the resident actor only while the host owns it, a call through a proxy
+/// to a customer owned here runs in process (``executeLocally(_:)``) instead of
+/// looping through the network, and calls from other nodes arrive at
+/// ``executeLocally(_:)`` too.
 public final class WaymarkActorSystem: DistributedActorSystem, Sendable {
     public typealias ActorID = CustomerActorID
     public typealias InvocationEncoder = WaymarkInvocationEncoder
@@ -19,9 +26,11 @@ public final class WaymarkActorSystem: DistributedActorSystem, Sendable {
 
     private let registry = Mutex<[CustomerActorID: WeakActor]>([:])
     private let transport: (any RemoteCallTransport)?
+    let host: (any LocalActorHost)?
 
-    public init(transport: (any RemoteCallTransport)? = nil) {
+    public init(transport: (any RemoteCallTransport)? = nil, host: (any LocalActorHost)? = nil) {
         self.transport = transport
+        self.host = host
     }
 
     /// Creates an actor whose id is `id`.
@@ -30,7 +39,8 @@ public final class WaymarkActorSystem: DistributedActorSystem, Sendable {
     }
 
     public func resolve<Act>(id: CustomerActorID, as actorType: Act.Type) throws -> Act? where Act: DistributedActor, Act.ID == CustomerActorID {
-        if let local = registry.withLock({ $0[id]?.actor }) {
+        // A resident actor whose shard moved away is stale: the new owner answers for it.
+        if host?.holds(id) != false, let local = registry.withLock({ $0[id]?.actor }) {
             guard let typed = local as? Act else { throw ActorSystemError(.wrongActorType, "actor \(id) is a \(type(of: local)), not a \(actorType)") }
             return typed
         }
@@ -76,10 +86,17 @@ public final class WaymarkActorSystem: DistributedActorSystem, Sendable {
     }
 
     private func call(_ id: CustomerActorID, target: RemoteCallTarget, invocation: WaymarkInvocationEncoder) async throws -> Data {
-        guard let transport else {
-            throw ActorSystemError(.noTransport, "customer \(id.customerID) is not held by this process and no cluster transport is configured")
+        let envelope = RemoteCallEnvelope(
+            recipient: id, target: RemoteCallTargets.stableName(of: target.identifier),
+            genericSubstitutions: invocation.genericSubstitutions, arguments: invocation.arguments)
+        // Owned here but passivated (resolve gave a proxy): run it in process, no network hop.
+        if host?.holds(id) == true {
+            return try await executeLocally(envelope)
         }
-        let envelope = RemoteCallEnvelope(version: RemoteCallEnvelope.currentVersion, recipient: id, target: target.identifier, genericSubstitutions: invocation.genericSubstitutions, arguments: invocation.arguments)
+        guard let transport else {
+            throw ActorSystemError(.noTransport, "customer \(id.customerID) is not held by this process and no cluster transport is configured",
+                context: ["customer.id": id.customerID])
+        }
         return try await transport.send(envelope)
     }
 }
@@ -98,37 +115,4 @@ public struct CustomerActorID: Hashable, Codable, Sendable, CustomStringConverti
     }
 
     public var description: String { customerID }
-}
-
-/// Carries remote calls to the node that holds the target actor (gRPC in a cluster).
-public protocol RemoteCallTransport: Sendable {
-    /// Delivers the call and returns the encoded result, or throws the remote error.
-    func send(_ envelope: RemoteCallEnvelope) async throws -> Data
-}
-
-/// A remote call on the wire: versioned, naming the target by its stable identifier.
-public struct RemoteCallEnvelope: Codable, Sendable, Hashable {
-    public static let currentVersion = 1
-    public var version: Int
-    public var recipient: CustomerActorID
-    public var target: String
-    public var genericSubstitutions: [String]
-    public var arguments: [Data]
-}
-
-/// Errors of the actor system, with a code a caller can switch on.
-public struct ActorSystemError: Error, CustomStringConvertible, Sendable {
-    public enum Code: String, Sendable {
-        case noTransport, wrongActorType, badInvocation
-    }
-
-    public var code: Code
-    public var message: String
-
-    init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { "\(code.rawValue): \(message)" }
 }

@@ -143,12 +143,25 @@ public actor Shard {
             directory.touch(customerID, actor: actor, at: now)
             return actor
         }
-        let state = try await store.customer(customerID) ?? CustomerState(customerID: customerID)
+        let stored = try await store.customer(customerID)
+        // Another activation of the same customer (a remote call, say) may have finished while
+        // the store was read: keep its actor, or two actors would hold the customer apart.
+        if let actor = directory.actor(customerID) {
+            directory.touch(customerID, actor: actor, at: now)
+            return actor
+        }
         let actor = actorSystem.makeActor(id: CustomerActorID(customerID: customerID)) {
-            CustomerActor(state: state, actorSystem: actorSystem)
+            CustomerActor(
+                state: stored ?? CustomerState(customerID: customerID), isKnown: stored != nil, history: store, actorSystem: actorSystem)
         }
         directory.touch(customerID, actor: actor, at: now)
         return actor
+    }
+
+    /// The customer's actor for a call from elsewhere (another node, the API): resident, or
+    /// activated from the store at the shard's logical time. It stays resident until passivated.
+    public func actor(for customerID: String) async throws -> CustomerActor {
+        try await activate(customerID, now: logicalNow)
     }
 
     /// The current state of a customer (resident or stored), without activating it.
