@@ -91,5 +91,9 @@ enum ClusterSchema {
             delivered_at timestamptz
         )
         """,
+        // Where each node serves node-to-node calls (gRPC, `host:port`) and the newest call
+        // envelope version it reads; null until the node publishes them (or when it serves none).
+        "ALTER TABLE waymark_nodes ADD COLUMN IF NOT EXISTS grpc_address text",
+        "ALTER TABLE waymark_nodes ADD COLUMN IF NOT EXISTS envelope_version int",
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JourneyEngine
 import JourneyRuntime
 import Synchronization
 
@@ -10,6 +11,8 @@ import Synchronization
 public final class LocalShards: Sendable {
     private struct State {
         var stores: [Int: (epoch: Int64, store: any ShardStore, doorbell: Doorbell)] = [:]
+        /// The engine shard of each shard running here, whose actors remote calls reach.
+        var engines: [Int: (epoch: Int64, shard: Shard)] = [:]
         var versions: [String: StoredJourneyVersion] = [:]
         var versionsChanged = 0
     }
@@ -30,7 +33,18 @@ public final class LocalShards: Sendable {
     func detach(shard: Int, epoch: Int64) {
         state.withLock { state in
             if state.stores[shard]?.epoch == epoch { state.stores.removeValue(forKey: shard) }
+            if state.engines[shard]?.epoch == epoch { state.engines.removeValue(forKey: shard) }
         }
+    }
+
+    /// Publishes the engine shard of a running shard, for calls to its customers' actors.
+    func attachEngine(shard: Int, epoch: Int64, engine: Shard) {
+        state.withLock { $0.engines[shard] = (epoch, engine) }
+    }
+
+    /// The engine shard of a shard this node runs, or nil.
+    public func engineShard(_ shard: Int) -> Shard? {
+        state.withLock { $0.engines[shard]?.shard }
     }
 
     /// The store of a shard this node runs, or nil.

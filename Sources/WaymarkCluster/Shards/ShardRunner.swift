@@ -78,6 +78,7 @@ public final class ShardRunner: Sendable {
             "snapshot.timers": "\(snapshot.timers.count)", "snapshot.outbox": "\(snapshot.outbox.count)",
         ])
         context.local.attach(shard: shard, epoch: epoch, store: store, doorbell: doorbell)
+        context.local.attachEngine(shard: shard, epoch: epoch, engine: engineShard)
         defer { context.local.detach(shard: shard, epoch: epoch) }
         let relayTask = relay.map { relay in Task { await relay.run() } }
         defer { relayTask?.cancel() }
