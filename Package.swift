@@ -5,6 +5,7 @@
 //   waymark (WaymarkCLI)   subcommands only
 //   WaymarkServer          the node: HTTP API, auth, metrics, config, channels, service group
 //                          (Hummingbird, AsyncHTTPClient, Mustache, Prometheus; never below this line)
+//   WaymarkRemoting        customer actors over node-to-node gRPC   (grpc-swift-2; nowhere else)
 //   WaymarkCluster         leases, fencing, balancing, the shared inbox   (postgres-nio)
 //   JourneySimulator       replay, populations, reports, journey tests (no NIO; zlib via CZlib)
 //   JourneyYAML            YAML front end with source locations   (Yams)
@@ -27,6 +28,7 @@ let package = Package(
         .library(name: "JourneyEngine", targets: ["JourneyEngine"]),
         .library(name: "JourneySimulator", targets: ["JourneySimulator"]),
         .library(name: "WaymarkCluster", targets: ["WaymarkCluster"]),
+        .library(name: "WaymarkRemoting", targets: ["WaymarkRemoting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,6 +43,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
     ],
     targets: [
         // Pure core: the journey language. No I/O, no third-party dependencies.
@@ -107,12 +111,25 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Customer actors reachable from any node: the gRPC transport and server of the actor
+        // system. The only target that imports gRPC, so edits elsewhere rebuild without it.
+        .target(
+            name: "WaymarkRemoting",
+            dependencies: [
+                "JourneyEngine", "WaymarkCluster",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The node (`waymark serve`): HTTP API, auth, config, metrics, webhook and Mustache channels,
         // and the service group that runs the engine and the server together.
         .target(
             name: "WaymarkServer",
             dependencies: [
-                "JourneyEngine", "JourneyStorage", "JourneyYAML", "JourneyRuntime", "JourneyModel", "WaymarkCluster",
+                "JourneyEngine", "JourneyStorage", "JourneyYAML", "JourneyRuntime", "JourneyModel", "WaymarkCluster", "WaymarkRemoting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -147,6 +164,16 @@ let package = Package(
             ]
         ),
         .testTarget(name: "JourneySimulatorTests", dependencies: ["JourneySimulator", "JourneyEngine", "JourneyRuntime", "JourneyModel", "JourneyYAML", "ChildProcessSupport"]),
+        .testTarget(
+            name: "WaymarkRemotingTests",
+            dependencies: [
+                "WaymarkRemoting", "JourneyEngine", "JourneyRuntime",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "WaymarkServerTests",
             dependencies: [

@@ -1,0 +1,111 @@
+import Distributed
+import Foundation
+import JourneyEngine
+import Testing
+import WaymarkRemoting
+
+/// Actor systems in one process calling each other's actors over loopback gRPC.
+@Suite(.timeLimit(.minutes(2)))
+struct RemoteActorCallTests {
+    @Test func resolveGivesTheLocalActorOnTheOwnerAndAProxyElsewhere() async throws {
+        try await LoopbackNodes.with(["a", "b"]) { nodes in
+            let (a, b) = (nodes[0], nodes[1])
+            let id = CustomerActorID(customerID: "resolve-1")
+            await LoopbackNodes.assign(shard: b.routing.shard(of: id), to: b, in: nodes)
+            // Activated on its owner (as a shard does), it is the resident local actor there.
+            _ = try await b.host.activate(id)
+            let onOwner = try Recorder.resolve(id: id, using: b.system)
+            #expect(await onOwner.whenLocal { _ in true } == true)
+            let elsewhere = try Recorder.resolve(id: id, using: a.system)
+            #expect(await elsewhere.whenLocal { _ in true } == nil)
+            #expect(try await elsewhere.whereAmI() == "b")
+            #expect(try await elsewhere.record(7) == 1)
+            #expect(try await onOwner.log() == [7])
+        }
+    }
+
+    @Test func callsToOneActorRunInTheOrderTheyWereMade() async throws {
+        try await LoopbackNodes.with(["a", "b"]) { nodes in
+            let (a, b) = (nodes[0], nodes[1])
+            let id = CustomerActorID(customerID: "ordered-1")
+            await LoopbackNodes.assign(shard: b.routing.shard(of: id), to: b, in: nodes)
+            let recorder = try Recorder.resolve(id: id, using: a.system)
+            let count = 300
+            // Many calls in flight at once, each made (entering its lane) after the one before:
+            // they must run on b in exactly that order.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for value in 0..<count {
+                    group.addTask { _ = try await recorder.record(value) }
+                    while a.transport.laneArrivals < value + 1 { await Task.yield() }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await recorder.log() == Array(0..<count))
+            #expect(a.transport.metrics.counts.calls == count + 1)
+            #expect(a.transport.metrics.counts.errors.isEmpty)
+        }
+    }
+
+    @Test func aCallToAFormerOwnerIsAnsweredMovedAndRetriedAtTheNewOwner() async throws {
+        try await LoopbackNodes.with(["a", "b", "c"]) { nodes in
+            let (a, b, c) = (nodes[0], nodes[1], nodes[2])
+            let id = CustomerActorID(customerID: "moving-1")
+            let shard = a.routing.shard(of: id)
+            await LoopbackNodes.assign(shard: shard, to: b, in: nodes)
+            let recorder = try Recorder.resolve(id: id, using: a.system)
+            #expect(try await recorder.whereAmI() == "b")
+
+            // The shard moves to c; a's view still says b.
+            await LoopbackNodes.assign(shard: shard, to: c, in: nodes, refreshing: [b, c])
+            let refreshesBefore = a.routing.refreshes
+            #expect(try await recorder.whereAmI() == "c")
+            #expect(a.transport.metrics.counts.movedRetries == 1)
+            #expect(a.routing.refreshes == refreshesBefore + 1)
+            #expect(b.transport.metrics.counts.served == 2)
+            #expect(try await recorder.record(1) == 1)
+        }
+    }
+
+    @Test func aShardBetweenOwnersIsWaitedForUntilSomeoneTakesIt() async throws {
+        try await LoopbackNodes.with(["a", "b"]) { nodes in
+            let (a, b) = (nodes[0], nodes[1])
+            let id = CustomerActorID(customerID: "orphan-1")
+            let shard = a.routing.shard(of: id)
+            await LoopbackNodes.assign(shard: shard, to: nil, in: nodes)
+            let recorder = try Recorder.resolve(id: id, using: a.system)
+            // Nobody owns it: the call keeps looking until b takes the shard over.
+            async let answer = recorder.whereAmI()
+            while a.routing.refreshes < 3 { await Task.yield() }
+            await LoopbackNodes.assign(shard: shard, to: b, in: nodes, refreshing: [b])
+            #expect(try await answer == "b")
+        }
+    }
+
+    @Test func aCallThatOutlivesItsDeadlineFailsWithDeadlineExceeded() async throws {
+        try await LoopbackNodes.with(["a", "b"], settings: { name, settings in
+            if name == "a" { settings.callTimeout = .milliseconds(300) }
+        }) { nodes in
+            let (a, b) = (nodes[0], nodes[1])
+            let slow = CustomerActorID(customerID: "slow-1")
+            await LoopbackNodes.assign(shard: b.routing.shard(of: slow), to: b, in: nodes)
+            let recorder = try Recorder.resolve(id: slow, using: a.system)
+            let error = await #expect(throws: ActorSystemError.self) { try await recorder.linger(milliseconds: 60_000) }
+            #expect(error?.code == .deadlineExceeded)
+            #expect(a.transport.metrics.counts.errors[.deadlineExceeded] == 1)
+            // The lane was left: the next call to the same actor goes through.
+            #expect(try await recorder.whereAmI() == "b")
+        }
+    }
+
+    @Test func whatTheActorThrowsComesBackTyped() async throws {
+        try await LoopbackNodes.with(["a", "b"]) { nodes in
+            let (a, b) = (nodes[0], nodes[1])
+            let id = CustomerActorID(customerID: "throws-1")
+            await LoopbackNodes.assign(shard: b.routing.shard(of: id), to: b, in: nodes)
+            let recorder = try Recorder.resolve(id: id, using: a.system)
+            let error = await #expect(throws: ActorSystemError.self) { try await recorder.fail("no such coupon") }
+            #expect(error?.code == .actorFailed)
+            #expect(error?.message.contains("no such coupon") == true)
+        }
+    }
+}
