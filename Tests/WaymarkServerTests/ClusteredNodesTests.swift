@@ -143,6 +143,58 @@ struct ClusteredNodesTests {
         #expect(statusB == 0, "b:\n\(b.output.suffix(3000))")
     }
 
+    /// Three nodes, customers spread over their shards: every node answers for every customer
+    /// (the owner's actor answers, through node-to-node gRPC), all with the same answer, and
+    /// every node sums the journey's stats over the cluster.
+    @Test func everyNodeAnswersForEveryCustomerAndSumsTheStats() async throws {
+        let database = try await PostgresTestDatabase.make()
+        let cluster = try ClusterWorkspace(database: database)
+        defer { cluster.remove() }
+        var nodes: [String: ChildNode] = [:]
+        defer { nodes.values.forEach { $0.killIfRunning() } }
+        var urls: [String] = []
+        for name in ["node1", "node2", "node3"] {
+            nodes[name] = try cluster.start(name)
+            urls.append(try await nodes[name]!.listeningURL())
+        }
+        try await eventually("the three nodes share the shards") { try await cluster.leaseCounts().count == 3 }
+        try await eventually("the three nodes published their gRPC addresses") {
+            try await database.column("SELECT count(*)::text FROM waymark_nodes WHERE grpc_address IS NOT NULL") == ["3"]
+        }
+        let customers = 24
+        let live = LiveNodes()
+        urls.forEach(live.add)
+        for (index, batch) in ClusterLoad.batches(customers: customers).enumerated() { try await Self.send(batch, index: index, live: live) }
+        try await eventually(timeout: .seconds(60), "every send is delivered") {
+            Set(["node1", "node2", "node3"].flatMap(cluster.deliveredKeys)).count >= ClusterLoad.expectedKeys(customers: customers).count
+        }
+
+        for index in 0..<customers {
+            let path = "/v1/customers/customer-\(index)"
+            var answers: [JSONValue] = []
+            for url in urls {
+                let answer = try await NodeClient(baseURL: url, timeout: 10).get(path)
+                #expect(answer.status == 200, "\(url)\(path): \(answer.text)")
+                answers.append(answer.json)
+            }
+            #expect(answers[0][path: ["customer_id"]].stringValue == "customer-\(index)")
+            #expect(answers.allSatisfy { $0 == answers[0] }, "the nodes disagree about customer-\(index): \(answers)")
+        }
+        for url in urls {
+            let unknown = try await NodeClient(baseURL: url, timeout: 10).get("/v1/customers/nobody-at-all")
+            #expect(unknown.status == 404, "\(url): \(unknown.text)")
+            let stats = try await NodeClient(baseURL: url, timeout: 10).get("/v1/journeys/welcome/stats")
+            #expect(stats.status == 200, "\(url): \(stats.text)")
+            #expect(stats.json[path: ["entered"]] == .number(Double(customers)), "\(url): \(stats.text)")
+            #expect(stats.json[path: ["nodes"]] == .number(3), "\(url): \(stats.text)")
+        }
+        for node in nodes.values { node.signal(SIGTERM) }
+        for (name, node) in nodes {
+            let status = try await node.exitStatus()
+            #expect(status == 0, "\(name):\n\(node.output.suffix(3000))")
+        }
+    }
+
     /// Posts a batch to a live node, moving on to another until one acknowledges it (202).
     static func send(_ batch: JSONValue, index: Int, live: LiveNodes) async throws {
         for attempt in 0..<100 {

@@ -36,6 +36,18 @@ extension NodeAPI {
 
     /// `GET /v1/customers/{id}`: the profile, the runs in progress and the recent actions.
     func customer(_ id: String) async throws -> Response {
+        if let customerLookup {
+            let found: CustomerLookup?
+            do {
+                found = try await customerLookup(id)
+            } catch let error as ActorSystemError {
+                throw APIError.remoteCall(error)
+            }
+            guard let found else {
+                throw APIError.notFound("unknown_customer", "no customer `\(id)` in the cluster", field: "id")
+            }
+            return JSONResponse.make(CustomerView.json(found.state, actions: found.actions))
+        }
         guard let state = try await engine.customerState(id) else {
             throw APIError.notFound("unknown_customer", "no customer `\(id)` on this node", field: "id")
         }

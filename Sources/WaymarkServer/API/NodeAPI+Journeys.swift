@@ -69,7 +69,13 @@ extension NodeAPI {
         guard let latest = versions.max(by: { $0.version < $1.version }) else {
             throw APIError.notFound("unknown_journey", "no journey `\(id)` on this node", field: "id")
         }
-        let counts = await stats.counts(of: id)
+        var counts = await stats.counts(of: id)
+        var cluster: [String: JSONValue] = [:]
+        if let clusterCounts {
+            let gathered = try await clusterCounts(id)
+            counts = gathered.counts
+            cluster = ["nodes": .int(gathered.answered), "nodes_failed": .array(gathered.failed.map(JSONValue.string))]
+        }
         // Every step of the latest version is listed, reached or not, in the order written.
         var stepIDs = latest.definition.steps.map(\.id)
         stepIDs += counts.steps.keys.sorted().filter { !stepIDs.contains($0) }
@@ -84,12 +90,14 @@ extension NodeAPI {
             let count = counts.variants[name]!
             return .object(["variant": .string(name), "runs": .int(count.runs), "sends": .int(count.sends), "goals": .int(count.goals)])
         }
-        return JSONResponse.make([
+        var body: [String: JSONValue] = [
             "journey": .string(id), "version": .int(latest.version), "active": .bool(latest.active),
             "entered": .int(counts.entered), "sends": .int(counts.sends), "suppressed": .int(counts.suppressed), "goals": .int(counts.goals),
             "exited": .object(counts.exited.mapValues { .int($0) }),
             "steps": .array(steps), "variants": .array(variants),
-        ])
+        ]
+        body.merge(cluster) { _, new in new }
+        return JSONResponse.make(.object(body))
     }
 
     static func json(_ diagnostic: Diagnostic) -> JSONValue {

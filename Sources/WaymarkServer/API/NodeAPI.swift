@@ -25,6 +25,11 @@ struct NodeAPI: Sendable {
     var inputSink: (any InputSink)? = nil
     /// Whether the node is ready; nil: when the engine's shards recovered.
     var readiness: (@Sendable () async -> Bool)? = nil
+    /// A customer as their owner's actor answers, wherever it lives (a cluster node with
+    /// node-to-node calls); nil: read from this node's own shards.
+    var customerLookup: (@Sendable (String) async throws -> CustomerLookup?)? = nil
+    /// A journey's counts summed over every live node of the cluster; nil: this node's own.
+    var clusterCounts: (@Sendable (String) async throws -> ClusterJourneyCounts)? = nil
 
     func register(on router: Router<BasicRequestContext>, auth: NodeConfiguration.Auth) {
         router.add(middleware: ErrorMiddleware(logger: logger, rejected: { [metrics] code in metrics.requestRejected(code: code) }))

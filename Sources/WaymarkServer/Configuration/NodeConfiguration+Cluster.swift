@@ -4,7 +4,7 @@ import WaymarkCluster
 extension NodeConfiguration {
     static let clusterKeys = [
         "postgres", "node_id", "advertise", "lease_duration", "renew_interval", "safety_margin", "node_timeout",
-        "snapshot_interval", "poll_interval", "max_moves", "move_interval",
+        "snapshot_interval", "poll_interval", "max_moves", "move_interval", "grpc",
     ]
 
     /// The `cluster:` section: `postgres`, `node_id` and `advertise` are required; the timings
@@ -29,6 +29,7 @@ extension NodeConfiguration {
                 }
                 advertise = address
             case "max_moves": maximumMoves = try value.int("cluster.max_moves", atLeast: 1)
+            case "grpc": break  // node-to-node calls: readClusterGRPC
             default:
                 timings[key] = (.milliseconds(Int64((try value.duration("cluster.\(key)") * 1000).rounded())), value)
             }

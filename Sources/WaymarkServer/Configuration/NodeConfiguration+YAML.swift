@@ -44,7 +44,9 @@ extension NodeConfiguration {
             case "channels": configuration.channels = try readChannels(value)
             case "retry": configuration.retry = try readRetry(value)
             case "limits": configuration.limits = try readLimits(value)
-            case "cluster": configuration.cluster = try readCluster(value)
+            case "cluster":
+                configuration.cluster = try readCluster(value)
+                configuration.clusterGRPC = try readClusterGRPC(value)
             default: break
             }
         }

@@ -2,6 +2,7 @@ import Foundation
 import JourneyRuntime
 import JourneyStorage
 import WaymarkCluster
+import WaymarkRemoting
 
 /// Everything an operator can set for a node, with the defaults `waymark serve`
 /// uses when there is no config file: `./data`, port 8080 on 127.0.0.1 only,
@@ -29,6 +30,8 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var limits = Limits()
     /// Cluster membership; nil: an embedded single node (the default).
     public var cluster: ClusterSettings?
+    /// Node-to-node calls in a cluster (`cluster.grpc`); nil: none, customers answer on their owner only.
+    public var clusterGRPC: RemotingSettings?
     /// Where the settings came from (`nil`: built-in defaults), for the startup log.
     public var source: String?
 

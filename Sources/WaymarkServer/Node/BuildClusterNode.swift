@@ -7,6 +7,7 @@ import JourneyStorage
 import Logging
 import ServiceLifecycle
 import WaymarkCluster
+import WaymarkRemoting
 
 /// Builds a cluster member: the same API and channels as a single node, but inputs
 /// go to the shared inbox in PostgreSQL, and the shards this node owns run in
@@ -40,16 +41,19 @@ func buildClusterNode(
     let coordinator = PostgresCoordinator(client: client, logger: logger)
     let workDirectory = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("cluster-shards")
     let storeOptions = SQLiteShardStore.Options(synchronous: configuration.durability)
+    let remoting = ClusterRemoting.build(
+        configuration, cluster: cluster, coordinator: coordinator, local: local, shardCount: shardCount, stats: stats, metrics: metrics, logger: logger)
     let service = ClusterService(
         settings: cluster, shardCount: shardCount, coordinator: coordinator, client: client,
         incarnationNonce: UInt32.random(in: 0...UInt32.max), local: local,
         makeContext: { coordinator, fence, local, owner in
             ShardRunnerContext(
                 coordinator: coordinator, fence: fence, local: local, owner: owner, workDirectory: workDirectory, channels: channels.rules,
-                passivation: passivation, actorSystem: WaymarkActorSystem(), relay: channels.relay, observer: observer, clock: options.clock,
+                passivation: passivation, actorSystem: remoting.actorSystem, relay: channels.relay, observer: observer, clock: options.clock,
                 settings: cluster, storeOptions: storeOptions, logger: logger)
         },
         logger: logger)
+    remoting.identify(incarnation: service.node.incarnation)
 
     var api = NodeAPI(
         engine: engine, stores: stores, stats: stats, metrics: metrics, clock: options.clock,
@@ -61,6 +65,7 @@ func buildClusterNode(
         logger: logger)
     api.inputSink = service.inbox
     api.readiness = { service.isJoined }
+    remoting.wire(&api)
     let router = Router()
     api.register(on: router, auth: configuration.auth)
 
@@ -81,7 +86,7 @@ func buildClusterNode(
 
     // Shut down in reverse: the server stops taking requests, then the node hands its shards over.
     let groupConfiguration = NodeServiceGroup.configuration(
-        core: service, application: application, signals: options.gracefulShutdownSignals, logger: logger)
+        core: service, between: remoting.service.map { [$0] } ?? [], application: application, signals: options.gracefulShutdownSignals, logger: logger)
     logger.info("cluster node built", metadata: [
         "node.data": "\(configuration.dataDirectory)", "node.shards": "\(shardCount)", "cluster.postgres": "\(PostgresCoordinator.redacted(cluster.postgresURL))",
         "node.advertise": "\(cluster.advertise)",

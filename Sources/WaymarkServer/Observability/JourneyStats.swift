@@ -8,7 +8,7 @@ import JourneyRuntime
 ///
 /// Counts start when the node starts; they are a live view, not history.
 public actor JourneyStats: ShardObserver {
-    public struct StepCounts: Sendable, Hashable {
+    public struct StepCounts: Sendable, Hashable, Codable {
         public var reached = 0
         public var matched = 0
         public var timedOut = 0
@@ -16,13 +16,13 @@ public actor JourneyStats: ShardObserver {
         public var suppressed = 0
     }
 
-    public struct VariantCounts: Sendable, Hashable {
+    public struct VariantCounts: Sendable, Hashable, Codable {
         public var runs = 0
         public var sends = 0
         public var goals = 0
     }
 
-    public struct Counts: Sendable, Hashable {
+    public struct Counts: Sendable, Hashable, Codable {
         public var entered = 0
         public var exited: [String: Int] = [:]
         public var sends = 0

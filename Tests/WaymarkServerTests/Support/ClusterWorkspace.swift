@@ -80,6 +80,7 @@ struct ClusterWorkspace {
                   poll_interval: 50ms
                   move_interval: 500ms
                   max_moves: 2
+                  grpc: { host: 127.0.0.1, port: 0, secret: test-cluster-secret, call_timeout: 3s }
 
                 """
         }
