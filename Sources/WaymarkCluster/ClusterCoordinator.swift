@@ -43,6 +43,14 @@ public protocol ClusterCoordinator: Sendable {
 
     /// Records that a claimed send left.
     func confirmDelivery(key: String, owner: String, epoch: Int64) async throws
+
+    /// Fires a schedule tick for a shard (epoch-checked): moves the shard's mark for the journey
+    /// to the tick and appends the tick's marker to the shard's inbox, in one transaction. False
+    /// (and nothing appended) when the mark is already at or past the tick: it was fired before.
+    func appendScheduleTick(shard: Int, tick: ScheduleTickMarker, owner: String, epoch: Int64) async throws -> Bool
+
+    /// The last tick fired per journey for a shard.
+    func scheduleMarks(shard: Int) async throws -> [String: Date]
 }
 
 /// The answer to a delivery claim.

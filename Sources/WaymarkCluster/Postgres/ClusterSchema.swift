@@ -95,5 +95,18 @@ enum ClusterSchema {
         // envelope version it reads; null until the node publishes them (or when it serves none).
         "ALTER TABLE waymark_nodes ADD COLUMN IF NOT EXISTS grpc_address text",
         "ALTER TABLE waymark_nodes ADD COLUMN IF NOT EXISTS envelope_version int",
+        // Schedule (cron) entries: the last tick fired per shard and journey, moved in the same
+        // epoch-checked transaction that appends the tick's marker to the shard's inbox.
+        // last_tick is seconds since 1970, like the inbox's accepted_at.
+        """
+        CREATE TABLE IF NOT EXISTS waymark_schedule_marks (
+            shard int NOT NULL,
+            journey_id text NOT NULL,
+            last_tick double precision NOT NULL,
+            epoch bigint NOT NULL,
+            fired_at timestamptz NOT NULL,
+            PRIMARY KEY (shard, journey_id)
+        )
+        """,
     ]
 }

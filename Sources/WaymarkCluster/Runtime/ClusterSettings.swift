@@ -24,6 +24,9 @@ public struct ClusterSettings: Sendable, Hashable {
     /// How often an owner looks for inbox entries appended by other nodes.
     public var pollInterval: Duration = .milliseconds(100)
     public var balancer = Balancer.Configuration()
+    /// Schedule ticks missed by more than this (the cluster was down, or no node owned a shard) are
+    /// skipped instead of fired late; ticks missed during a takeover are well within it.
+    public var scheduleCatchUp: Duration = .seconds(3600)
 
     /// How long PostgreSQL lets one of this node's sessions hold a transaction open or wait for a
     /// lock: a third of the lease, so a node paused mid-transaction cannot keep a lease row locked

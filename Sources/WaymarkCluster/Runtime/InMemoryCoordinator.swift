@@ -14,6 +14,7 @@ public actor InMemoryCoordinator: ClusterCoordinator {
     private var seen: Set<String> = []
     private var snapshots: [Int: ShardSnapshot] = [:]
     private var deliveries: [String: (epoch: Int64, owner: String, delivered: Bool, takeovers: Int)] = [:]
+    private var scheduleMarks: [Int: [String: Date]] = [:]
     private let now: @Sendable () -> Date
     /// While true every call fails, as if the database were unreachable.
     public private(set) var isUnreachable = false
@@ -126,6 +127,22 @@ public actor InMemoryCoordinator: ClusterCoordinator {
         try reachable()
         guard let existing = deliveries[key], existing.owner == owner, existing.epoch == epoch else { return }
         deliveries[key]?.delivered = true
+    }
+
+    public func appendScheduleTick(shard: Int, tick: ScheduleTickMarker, owner: String, epoch: Int64) async throws -> Bool {
+        try reachable()
+        try verify(shard: shard, owner: owner, epoch: epoch)
+        if let mark = scheduleMarks[shard]?[tick.journeyID], mark >= tick.at { return false }
+        scheduleMarks[shard, default: [:]][tick.journeyID] = tick.at
+        let sequence = (lastSequence[shard] ?? 0) + 1
+        lastSequence[shard] = sequence
+        inboxes[shard, default: []].append(InboxEntry(sequence: sequence, input: tick.inboxInput))
+        return true
+    }
+
+    public func scheduleMarks(shard: Int) async throws -> [String: Date] {
+        try reachable()
+        return scheduleMarks[shard] ?? [:]
     }
 
     private func verify(shard: Int, owner: String, epoch: Int64) throws {

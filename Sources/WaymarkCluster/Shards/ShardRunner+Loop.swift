@@ -25,12 +25,18 @@ extension ShardRunner {
             if !entries.isEmpty || !due.isEmpty {
                 // Local only, but pointless once the lease may be gone: the next owner replays it.
                 guard mayProcess else { break }
-                let work = entries.map(ShardWork.inbox) + due.map(ShardWork.timer)
-                try await shard.apply(work)
-                loop.appliedSequence = entries.last?.sequence ?? loop.appliedSequence
-                loop.logicalNow = max(loop.logicalNow, work.map(\.time).max() ?? loop.logicalNow)
+                try await apply(entries: entries, timers: due, to: shard, store: store, loop: &loop)
                 loop.dirty = true
                 if entries.count == 500 { continue }
+            }
+            // Caught up with the inbox: the schedule ticks due now go into it, and are applied next.
+            do {
+                if try await fireDueTicks(loop: &loop) { continue }
+            } catch let error as ClusterError where error.code == .fenced {
+                logger.warning("schedule tick refused: the lease is gone", metadata: ["error": "\(error)"])
+                break
+            } catch {
+                logger.error("firing schedule ticks failed; will retry", metadata: ["error": "\(error)"])
             }
             if loop.dirty, context.fence.instant >= loop.snapshotAt.advanced(by: settings.snapshotInterval) {
                 do {
@@ -43,9 +49,9 @@ extension ShardRunner {
                 }
             }
             var wait = settings.pollInterval
-            if let next = await shard.nextTimerDue() {
-                let untilTimer = next.timeIntervalSince(context.clock.now())
-                wait = min(wait, .milliseconds(Int64(max(0, untilTimer) * 1000)))
+            for next in [await shard.nextTimerDue(), loop.schedule.nextTick()].compactMap({ $0 }) {
+                let until = next.timeIntervalSince(context.clock.now())
+                wait = min(wait, .milliseconds(Int64(max(0, until) * 1000)))
             }
             if wait > .zero { await doorbell.wait(timeout: wait) }
         }
@@ -57,6 +63,8 @@ extension ShardRunner {
         guard generation != loop.versionGeneration else { return }
         loop.versionGeneration = generation
         for version in versions { try await store.saveJourneyVersion(version) }
-        await shard.setCatalog(JourneyCatalog(restoring: try await store.recover().journeyVersions))
+        let stored = try await store.recover().journeyVersions
+        await shard.setCatalog(JourneyCatalog(restoring: stored))
+        loop.schedule.update(versions: stored)
     }
 }

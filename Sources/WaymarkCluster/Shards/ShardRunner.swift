@@ -85,6 +85,7 @@ public final class ShardRunner: Sendable {
 
         var loop = RunnerLoop(appliedSequence: snapshot.appliedSequence, logicalNow: snapshot.logicalNow, snapshotAt: context.fence.instant)
         loop.versionGeneration = context.local.versions.generation
+        try await prepareSchedule(store: store, loop: &loop)
         try await run(engineShard, store: store, loop: &loop)
 
         if requestedStop == .handoff, mayProcess {
@@ -128,4 +129,6 @@ struct RunnerLoop {
     var snapshotAt: ContinuousClock.Instant
     var dirty = false
     var versionGeneration = 0
+    /// The schedule ticks this shard fires (its marks come from PostgreSQL when the runner starts).
+    var schedule = SchedulePlan()
 }
