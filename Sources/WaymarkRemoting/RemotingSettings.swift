@@ -35,7 +35,7 @@ public struct RemotingSettings: Sendable, Hashable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, advertiseHost: String? = nil, secret: String, tls: TLS? = nil,
-        callTimeout: Duration = .seconds(5), maximumRetries: Int = 8
+        callTimeout: Duration = .seconds(5), maximumRetries: Int = 20
     ) {
         self.host = host
         self.port = port
