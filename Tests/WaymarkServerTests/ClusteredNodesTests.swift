@@ -188,6 +188,12 @@ struct ClusteredNodesTests {
             #expect(stats.json[path: ["entered"]] == .number(Double(customers)), "\(url): \(stats.text)")
             #expect(stats.json[path: ["nodes"]] == .number(3), "\(url): \(stats.text)")
         }
+        // Each node asked the others (customers it does not own): its remote-call metrics say so.
+        for url in urls {
+            let metrics = try await NodeClient(baseURL: url, timeout: 10).get("/metrics")
+            #expect(metrics.text.contains(#"waymark_remote_calls_total{outcome="ok"}"#), "\(url): \(metrics.text.prefix(2000))")
+            #expect(metrics.text.contains("waymark_remote_calls_served_total"), "\(url)")
+        }
         for node in nodes.values { node.signal(SIGTERM) }
         for (name, node) in nodes {
             let status = try await node.exitStatus()
