@@ -28,4 +28,10 @@ public struct DeployOutcome: Sendable, Hashable {
     public var journeyID: String
     public var version: Int
     public var change: Change
+
+    public init(journeyID: String, version: Int, change: Change) {
+        self.journeyID = journeyID
+        self.version = version
+        self.change = change
+    }
 }

@@ -78,7 +78,7 @@ extension JourneyEngine {
     }
 
     /// A stable digest of a definition: equal definitions always hash equal, across processes.
-    static func contentHash(of definition: JourneyDefinition) -> String {
+    public static func contentHash(of definition: JourneyDefinition) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = (try? encoder.encode(definition)) ?? Data()

@@ -108,5 +108,22 @@ enum ClusterSchema {
             PRIMARY KEY (shard, journey_id)
         )
         """,
+        // Journeys deployed cluster-wide: every version, its YAML (null when not known) and its
+        // parsed definition (JSON, what nodes deploy). A version is only ever undeployed, never
+        // changed otherwise; journeys_generation moves with every change, and nodes poll it.
+        """
+        CREATE TABLE IF NOT EXISTS waymark_journeys (
+            journey_id text NOT NULL,
+            version int NOT NULL,
+            source text,
+            definition text NOT NULL,
+            content_hash text NOT NULL,
+            active boolean NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            undeployed_at timestamptz,
+            PRIMARY KEY (journey_id, version)
+        )
+        """,
+        "ALTER TABLE waymark_cluster ADD COLUMN IF NOT EXISTS journeys_generation bigint NOT NULL DEFAULT 0",
     ]
 }

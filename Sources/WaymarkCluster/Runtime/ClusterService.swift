@@ -24,6 +24,8 @@ public final class ClusterService: Service, Sendable {
     let membership: ClusterMembership
     let context: ShardRunnerContext
     let logger: Logger
+    /// Keeps this node's journeys in step with the cluster's; nil: the node deploys its own (tests).
+    let journeys: ClusterJourneySync?
     private let joined = Mutex(false)
 
     /// - Parameters:
@@ -33,10 +35,13 @@ public final class ClusterService: Service, Sendable {
     ///   - makeContext: builds the runner context from the pieces this service creates.
     ///   - incarnationNonce: tells this process apart from an earlier one of the same node id; the
     ///     caller draws it (randomness stays at the edge, so tests can fix it).
+    ///   - journeys: installs the cluster's journeys after joining, before any shard runs, and then
+    ///     follows the cluster's changes every `journeyPollInterval`.
     public init(
         settings: ClusterSettings, shardCount: Int, coordinator: any ClusterCoordinator, client: PostgresClient?,
         incarnationNonce: UInt32,
         local: LocalShards = LocalShards(),
+        journeys: ClusterJourneySync? = nil,
         instant: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
         makeContext: (_ coordinator: any ClusterCoordinator, _ fence: FenceBoard, _ local: LocalShards, _ owner: String) -> ShardRunnerContext,
         logger: Logger
@@ -54,12 +59,13 @@ public final class ClusterService: Service, Sendable {
         self.context = makeContext(coordinator, fence, local, incarnation)
         self.membership = ClusterMembership(node: node, context: context, logger: logger)
         self.logger = logger
+        self.journeys = journeys
         shardCountValue = shardCount
     }
 
     private let shardCountValue: Int
 
-    /// True once the node joined the cluster.
+    /// True once the node joined the cluster and installed the cluster's journeys.
     public var isJoined: Bool { joined.withLock { $0 } }
 
     /// The shards this node runs now.
@@ -77,6 +83,21 @@ public final class ClusterService: Service, Sendable {
         let pool = client.map { client in Task.detached { await client.run() } }
         defer { pool?.cancel() }
         try await join()
+        if let journeys { try await synchronise(journeys) }
+        joined.withLock { $0 = true }
+        let journeyPoll = journeys.map { journeys in
+            Task { [settings, logger] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: settings.journeyPollInterval)
+                    do {
+                        try await journeys.poll()
+                    } catch {
+                        if !Task.isCancelled { logger.error("reading the cluster's journeys failed; will retry", metadata: ["error": "\(error)"]) }
+                    }
+                }
+            }
+        }
+        defer { journeyPoll?.cancel() }
         let rounds = Task { [membership, settings] in
             while !Task.isCancelled {
                 await membership.round()
@@ -101,13 +122,30 @@ public final class ClusterService: Service, Sendable {
         logger.info("cluster node stopped")
     }
 
+    /// Seeds and installs the cluster's journeys, retrying while PostgreSQL is unreachable: no shard
+    /// may run on this node before it has them, or it would apply events without their journeys.
+    private func synchronise(_ journeys: ClusterJourneySync) async throws {
+        var delay: Duration = .milliseconds(200)
+        while true {
+            do {
+                try await journeys.start()
+                return
+            } catch let error as ClusterError where error.code == .corruptData {
+                throw error
+            } catch {
+                logger.error("loading the cluster's journeys failed; retrying", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+    }
+
     /// Joins, retrying while PostgreSQL is unreachable; a shard count mismatch is final.
     private func join() async throws {
         var delay: Duration = .milliseconds(200)
         while true {
             do {
                 try await context.coordinator.join(node, shardCount: shardCountValue)
-                joined.withLock { $0 = true }
                 logger.info("joined the cluster", metadata: [
                     "node.incarnation": "\(node.incarnation)", "node.advertise": "\(node.advertise)", "cluster.shards": "\(shardCountValue)",
                 ])

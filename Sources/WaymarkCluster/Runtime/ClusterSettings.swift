@@ -27,6 +27,8 @@ public struct ClusterSettings: Sendable, Hashable {
     /// Schedule ticks missed by more than this (the cluster was down, or no node owned a shard) are
     /// skipped instead of fired late; ticks missed during a takeover are well within it.
     public var scheduleCatchUp: Duration = .seconds(3600)
+    /// How often a node looks for journeys deployed or undeployed through other nodes.
+    public var journeyPollInterval: Duration = .seconds(1)
 
     /// How long PostgreSQL lets one of this node's sessions hold a transaction open or wait for a
     /// lock: a third of the lease, so a node paused mid-transaction cannot keep a lease row locked

@@ -44,7 +44,11 @@ extension NodeAPI {
                 "the journey has \(errors.count) error\(errors.count == 1 ? "" : "s")" + (first.map { "; first: \($0.message)" } ?? ""),
                 field: "body", details: ["diagnostics": .array(diagnostics.map(Self.json))])
         }
-        let outcome = try await engine.deploy([definition])[0]
+        let outcome = if let clusterJourneys {
+            try await clusterJourneys.deploy(definition, source: text)
+        } else {
+            try await engine.deploy([definition])[0]
+        }
         logger.info("journey deployed over HTTP", metadata: ["journey.id": "\(outcome.journeyID)", "journey.version": "\(outcome.version)", "change": "\(outcome.change.rawValue)"])
         return JSONResponse.make(
             [
@@ -55,6 +59,17 @@ extension NodeAPI {
 
     /// `DELETE /v1/journeys/{id}`: no new entries; with `exit_runs=true` its runs end now.
     func undeployJourney(_ id: String, exitRuns: Bool) async throws -> Response {
+        if let clusterJourneys {
+            // Ending every run at once needs an input to every customer of every shard, which only
+            // the shards' owners can apply; a cluster does not do that yet (docs/cluster.md).
+            guard !exitRuns else {
+                throw APIError(.notImplemented, "not_supported_in_cluster", "exit_runs=true is not supported on a cluster yet; undeploy without it and the runs finish", field: "exit_runs")
+            }
+            guard try await clusterJourneys.undeploy(id) else {
+                throw APIError.notFound("unknown_journey", "no deployed journey `\(id)` in the cluster", field: "id")
+            }
+            return JSONResponse.make(["journey": .string(id), "undeployed": true, "exit_runs": false])
+        }
         do {
             try await engine.undeploy(id, exitRuns: exitRuns)
         } catch let error as EngineError where error.code == .unknownJourney {

@@ -4,6 +4,7 @@ import JourneyEngine
 import JourneyModel
 import JourneyRuntime
 import Logging
+import WaymarkCluster
 
 /// The HTTP API of a node: `/v1` for ingest, customers and journeys (behind
 /// auth), and `/health`, `/ready`, `/metrics` for operations.
@@ -25,6 +26,9 @@ struct NodeAPI: Sendable {
     var inputSink: (any InputSink)? = nil
     /// Whether the node is ready; nil: when the engine's shards recovered.
     var readiness: (@Sendable () async -> Bool)? = nil
+    /// Where a cluster node deploys and undeploys: the cluster's journeys table, which every
+    /// node follows; nil: this node's engine only (a single node).
+    var clusterJourneys: ClusterJourneySync? = nil
     /// A customer as their owner's actor answers, wherever it lives (a cluster node with
     /// node-to-node calls); nil: read from this node's own shards.
     var customerLookup: (@Sendable (String) async throws -> CustomerLookup?)? = nil

@@ -34,10 +34,11 @@ public struct NodeOptions: Sendable {
 public func buildApplication(_ configuration: NodeConfiguration, options: NodeOptions = NodeOptions(), logger: Logger) async throws -> WaymarkNode {
     let renderer = try MustacheMessageRenderer(directory: configuration.templatesDirectory)
     let channels = try ChannelSetup(configuration: configuration, renderer: renderer, client: options.httpClient, logger: logger)
-    let definitions = try loadJourneys(configuration, knownChannels: channels.knownChannels, logger: logger)
+    let loaded = try loadJourneyFiles(configuration, knownChannels: channels.knownChannels, logger: logger)
+    let definitions = loaded.map(\.definition)
     if let cluster = configuration.cluster {
         return try await buildClusterNode(
-            configuration, cluster: cluster, options: options, channels: channels, definitions: definitions, renderer: renderer, logger: logger)
+            configuration, cluster: cluster, options: options, channels: channels, journeys: loaded, renderer: renderer, logger: logger)
     }
 
     let dataURL = URL(fileURLWithPath: configuration.dataDirectory)
@@ -112,7 +113,7 @@ public func buildApplication(_ configuration: NodeConfiguration, options: NodeOp
 }
 
 /// Loads and validates the journeys folder. Any error stops the start: a node never runs half its journeys.
-func loadJourneys(_ configuration: NodeConfiguration, knownChannels: Set<String>, logger: Logger) throws -> [JourneyDefinition] {
+func loadJourneyFiles(_ configuration: NodeConfiguration, knownChannels: Set<String>, logger: Logger) throws -> [LoadedJourney] {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: configuration.journeysDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
         logger.warning("no journeys folder; starting with the journeys already deployed in the data directory", metadata: ["node.journeys": "\(configuration.journeysDirectory)"])
@@ -128,5 +129,5 @@ func loadJourneys(_ configuration: NodeConfiguration, knownChannels: Set<String>
             "\(configuration.journeysDirectory) has \(result.errorCount) journey error(s); fix them (see `waymark validate`)",
             diagnostics: result.diagnostics.filter { $0.severity == .error })
     }
-    return result.journeys.map(\.definition)
+    return result.journeys
 }

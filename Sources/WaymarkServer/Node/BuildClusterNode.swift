@@ -4,6 +4,7 @@ import JourneyEngine
 import JourneyModel
 import JourneyRuntime
 import JourneyStorage
+import JourneyYAML
 import Logging
 import ServiceLifecycle
 import WaymarkCluster
@@ -14,9 +15,13 @@ import WaymarkRemoting
 /// ``ShardRunner``s started and stopped by the ``ClusterService`` as leases come
 /// and go. The engine is kept for deploying journeys and for reads, through
 /// ``ClusterShardStore``s that see the shards running here.
+///
+/// Journeys come from the cluster's table (``ClusterJourneySync``): the node's journeys
+/// folder only seeds journeys the cluster has never seen, and `POST /v1/journeys` on any
+/// node deploys to every node.
 func buildClusterNode(
     _ configuration: NodeConfiguration, cluster: ClusterSettings, options: NodeOptions, channels: ChannelSetup,
-    definitions: [JourneyDefinition], renderer: MustacheMessageRenderer, logger: Logger
+    journeys: [LoadedJourney], renderer: MustacheMessageRenderer, logger: Logger
 ) async throws -> WaymarkNode {
     var nodeLogger = logger
     nodeLogger[metadataKey: "node.id"] = "\(cluster.nodeID)"
@@ -32,20 +37,17 @@ func buildClusterNode(
     let engine = JourneyEngine(
         configuration: EngineConfiguration(shardCount: shardCount, passivation: passivation, channels: channels.rules),
         stores: stores, clock: options.clock, logger: logger)
-    if !definitions.isEmpty {
-        let outcomes = try await engine.deploy(definitions)
-        logger.info("journeys loaded", metadata: ["journeys.deployed": "\(outcomes.count)", "node.journeys": "\(configuration.journeysDirectory)"])
-    }
-
     let client = try PostgresCoordinator.makeClient(url: cluster.postgresURL, sessionTimeout: cluster.sessionTimeout, logger: logger)
     let coordinator = PostgresCoordinator(client: client, logger: logger)
     let workDirectory = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("cluster-shards")
     let storeOptions = SQLiteShardStore.Options(synchronous: configuration.durability)
+    let seeds = journeys.map { JourneySeed(definition: $0.definition, source: try? String(contentsOfFile: $0.file, encoding: .utf8)) }
+    let journeySync = ClusterJourneySync(registry: coordinator, seeds: seeds, install: { try await engine.adopt($0) }, logger: logger)
     let remoting = ClusterRemoting.build(
         configuration, cluster: cluster, coordinator: coordinator, local: local, shardCount: shardCount, stats: stats, metrics: metrics, logger: logger)
     let service = ClusterService(
         settings: cluster, shardCount: shardCount, coordinator: coordinator, client: client,
-        incarnationNonce: UInt32.random(in: 0...UInt32.max), local: local,
+        incarnationNonce: UInt32.random(in: 0...UInt32.max), local: local, journeys: journeySync,
         makeContext: { coordinator, fence, local, owner in
             ShardRunnerContext(
                 coordinator: coordinator, fence: fence, local: local, owner: owner, workDirectory: workDirectory, channels: channels.rules,
@@ -65,6 +67,7 @@ func buildClusterNode(
         logger: logger)
     api.inputSink = service.inbox
     api.readiness = { service.isJoined }
+    api.clusterJourneys = journeySync
     remoting.wire(&api)
     let router = Router()
     api.register(on: router, auth: configuration.auth)

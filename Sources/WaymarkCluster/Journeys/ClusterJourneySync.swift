@@ -1,0 +1,77 @@
+import Foundation
+import JourneyEngine
+import JourneyModel
+import JourneyRuntime
+import Logging
+
+/// Keeps one node's journeys in step with the cluster's (``ClusterJourneyRegistry``).
+///
+/// When the node joins, ``start()`` offers its journeys folder to the cluster (only
+/// journeys the cluster has never seen are recorded: once a journey is in the table,
+/// the table is the truth, so a node started with an old folder cannot roll a journey
+/// back) and installs every version the cluster has — before any of the node's shards
+/// runs. From then on ``poll()`` (every `journeyPollInterval`) installs what other
+/// nodes deployed. A deploy or undeploy through this node goes to the table first and
+/// is installed here at once.
+///
+/// Installing is ``JourneyEngine/adopt(_:)``, a merge that never undoes a newer change,
+/// so concurrent loads need no ordering.
+public actor ClusterJourneySync {
+    let registry: any ClusterJourneyRegistry
+    let seeds: [JourneySeed]
+    let install: @Sendable ([StoredJourneyVersion]) async throws -> Void
+    let logger: Logger
+    /// The generation last installed; nil before the first load.
+    private(set) var generation: Int64?
+
+    /// - Parameter install: puts versions into this node's engine (``JourneyEngine/adopt(_:)``).
+    public init(
+        registry: any ClusterJourneyRegistry, seeds: [JourneySeed], install: @escaping @Sendable ([StoredJourneyVersion]) async throws -> Void,
+        logger: Logger
+    ) {
+        self.registry = registry
+        self.seeds = seeds
+        self.install = install
+        self.logger = logger
+    }
+
+    /// Seeds the cluster from the journeys folder, then installs every version it has.
+    public func start() async throws {
+        let seeded = try await registry.seedJourneys(seeds)
+        logger.info("journeys synchronised with the cluster", metadata: [
+            "journeys.offered": "\(seeds.count)", "journeys.seeded": "\(seeded.sorted().joined(separator: ","))",
+        ])
+        try await load()
+    }
+
+    /// Installs the cluster's journeys if they changed since the last load.
+    public func poll() async throws {
+        let current = try await registry.journeysGeneration()
+        guard current != generation else { return }
+        try await load()
+    }
+
+    /// Deploys through the cluster's table and installs the result here at once.
+    public func deploy(_ definition: JourneyDefinition, source: String?) async throws -> DeployOutcome {
+        let outcome = try await registry.deployJourney(definition, source: source)
+        try await load()
+        logger.info("journey deployed to the cluster", metadata: [
+            "journey.id": "\(outcome.journeyID)", "journey.version": "\(outcome.version)", "change": "\(outcome.change.rawValue)",
+        ])
+        return outcome
+    }
+
+    /// Undeploys through the cluster's table; false when no version was active.
+    public func undeploy(_ journeyID: String) async throws -> Bool {
+        let changed = try await registry.undeployJourney(journeyID)
+        try await load()
+        if changed { logger.info("journey undeployed from the cluster", metadata: ["journey.id": "\(journeyID)"]) }
+        return changed
+    }
+
+    private func load() async throws {
+        let (current, versions) = try await registry.journeyVersions()
+        try await install(versions)
+        generation = max(generation ?? current, current)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import JourneyModel
+import Testing
+import WaymarkServer
+import WaymarkTestSupport
+
+/// Journeys deployed cluster-wide: `waymark serve` processes on loopback, one PostgreSQL.
+/// A journey posted to one node runs on every node's shards with the same version numbers;
+/// the journeys folder only seeds what the cluster has never seen.
+@Suite(.serialized, .enabled(if: PostgresTestDatabase.shouldRun, "needs WAYMARK_TEST_POSTGRES_URL (set by .ci/run)"), .timeLimit(.minutes(4)))
+struct ClusteredJourneysTests {
+    static func promo(_ message: String) -> String {
+        """
+        journey: promo
+        entry: { event: promo_seen }
+        steps:
+          - id: offer
+            send: { channel: push, message: "\(message)" }
+        """
+    }
+
+    /// `GET /v1/journeys` of a node as `id → (version, active)`.
+    static func journeys(_ url: String) async throws -> [String: String] {
+        let answer = try await NodeClient(baseURL: url, timeout: 10).get("/v1/journeys")
+        var result: [String: String] = [:]
+        for case .object(let journey) in answer.json[path: ["journeys"]].arrayValue ?? [] {
+            guard let id = journey["id"]?.stringValue, let version = journey["version"]?.numberValue, let active = journey["active"] else { continue }
+            result[id] = "v\(Int(version))" + (active == .bool(true) ? "" : " undeployed")
+        }
+        return result
+    }
+
+    @Test func aJourneyDeployedThroughOneNodeRunsOnEveryNodesShards() async throws {
+        let database = try await PostgresTestDatabase.make()
+        let cluster = try ClusterWorkspace(database: database)
+        defer { cluster.remove() }
+        var nodes: [String: ChildNode] = [:]
+        defer { nodes.values.forEach { $0.killIfRunning() } }
+        var urls: [String: String] = [:]
+        for name in ["node1", "node2"] {
+            nodes[name] = try cluster.start(name)
+            urls[name] = try await nodes[name]!.listeningURL()
+        }
+        try await eventually("both nodes hold shards") { (try? await cluster.leaseCounts())?.count == 2 }
+        // The folder seeded the table once, whichever node came first.
+        #expect(try await database.column("SELECT journey_id || '#' || version FROM waymark_journeys ORDER BY 1") == ["ping#1", "welcome#1"])
+
+        let deployed = try await NodeClient(baseURL: urls["node1"]!, timeout: 10).post("/v1/journeys", text: Self.promo("Hi"), contentType: "application/yaml")
+        #expect(deployed.status == 201, "\(deployed.text)")
+        #expect(deployed.json[path: ["version"]] == .number(1))
+        try await eventually("node2 has the journey node1 deployed") { try await Self.journeys(urls["node2"]!)["promo"] == "v1" }
+        #expect(try await database.column("SELECT source FROM waymark_journeys WHERE journey_id = 'promo'") == [Self.promo("Hi")])
+
+        // Customers on every shard, events through node2: both nodes' shards run the journey.
+        let customers = 24
+        let events: [JSONValue] = (0..<customers).map {
+            .object(["customer_id": .string("customer-\($0)"), "event": .string("promo_seen"), "id": .string("promo-\($0)")])
+        }
+        let accepted = try await NodeClient(baseURL: urls["node2"]!, timeout: 10).post("/v1/events", json: .array(events))
+        #expect(accepted.status == 202, "\(accepted.text)")
+        let expected = Set((0..<customers).map { "promo/1/offer/1/customer-\($0)" })
+        try await eventually(timeout: .seconds(60), "every customer got the offer") {
+            Set(["node1", "node2"].flatMap(cluster.deliveredKeys)).isSuperset(of: expected)
+        }
+        #expect(cluster.deliveredKeys("node1").contains { $0.hasPrefix("promo/") }, "node1's shards ran it")
+        #expect(cluster.deliveredKeys("node2").contains { $0.hasPrefix("promo/") }, "node2's shards ran it")
+
+        // A changed version through node2, the same content again (unchanged), then an undeploy.
+        let changed = try await NodeClient(baseURL: urls["node2"]!, timeout: 10).post("/v1/journeys", text: Self.promo("Hello"), contentType: "application/yaml")
+        #expect(changed.status == 201 && changed.json[path: ["version"]] == .number(2), "\(changed.text)")
+        let again = try await NodeClient(baseURL: urls["node1"]!, timeout: 10).post("/v1/journeys", text: Self.promo("Hello"), contentType: "application/yaml")
+        #expect(again.status == 200 && again.json[path: ["change"]] == .string("unchanged"), "\(again.text)")
+        try await eventually("node1 has version 2") { try await Self.journeys(urls["node1"]!)["promo"] == "v2" }
+        let exitRuns = try await NodeClient(baseURL: urls["node1"]!, timeout: 10).delete("/v1/journeys/promo?exit_runs=true")
+        #expect(exitRuns.status == 501, "\(exitRuns.text)")
+        let undeployed = try await NodeClient(baseURL: urls["node1"]!, timeout: 10).delete("/v1/journeys/promo")
+        #expect(undeployed.status == 200, "\(undeployed.text)")
+        try await eventually("node2 saw the undeploy") { try await Self.journeys(urls["node2"]!)["promo"] == "v2 undeployed" }
+        let unknown = try await NodeClient(baseURL: urls["node2"]!, timeout: 10).delete("/v1/journeys/promo")
+        #expect(unknown.status == 404, "\(unknown.text)")
+
+        // A node started later loads the cluster's journeys, not just its folder's.
+        nodes["node3"] = try cluster.start("node3")
+        urls["node3"] = try await nodes["node3"]!.listeningURL()
+        try await eventually("node3 is ready") { try await NodeClient(baseURL: urls["node3"]!, timeout: 10).get("/ready").status == 200 }
+        #expect(try await Self.journeys(urls["node3"]!) == ["welcome": "v1", "ping": "v1", "promo": "v2 undeployed"])
+        #expect(try await database.column("SELECT count(*)::text FROM waymark_journeys") == ["4"], "no folder journey was deployed again")
+
+        for node in nodes.values { node.signal(SIGTERM) }
+        for (name, node) in nodes {
+            let status = try await node.exitStatus()
+            #expect(status == 0, "\(name):\n\(node.output.suffix(3000))")
+        }
+    }
+}
