@@ -8,6 +8,6 @@ struct Waymark: AsyncParsableCommand {
         commandName: "waymark",
         abstract: "Customer journey orchestration: validate, test, simulate and run journeys.",
         version: "0.1.0",
-        subcommands: [Validate.self, Test.self, Simulate.self, Serve.self, Status.self, Deploy.self, Customer.self, SendEvent.self]
+        subcommands: [Validate.self, Test.self, Simulate.self, Serve.self, Status.self, Deploy.self, Customer.self, SendEvent.self, Cluster.self]
     )
 }

@@ -6,7 +6,7 @@ import Testing
     static let routes = [
         ("post", "/v1/events"), ("post", "/v1/profiles"), ("get", "/v1/customers/{id}"), ("get", "/v1/journeys"),
         ("post", "/v1/journeys"), ("delete", "/v1/journeys/{id}"), ("get", "/v1/journeys/{id}/stats"),
-        ("get", "/health"), ("get", "/ready"), ("get", "/metrics"),
+        ("get", "/v1/cluster"), ("get", "/health"), ("get", "/ready"), ("get", "/metrics"),
     ]
 
     static func read(_ name: String) throws -> String {

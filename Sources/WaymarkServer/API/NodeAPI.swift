@@ -29,6 +29,8 @@ struct NodeAPI: Sendable {
     /// Where a cluster node deploys and undeploys: the cluster's journeys table, which every
     /// node follows; nil: this node's engine only (a single node).
     var clusterJourneys: ClusterJourneySync? = nil
+    /// What `GET /v1/cluster` shows; nil: a single node, which answers `not_a_cluster_member`.
+    var clusterStatus: ClusterStatusReader? = nil
     /// A customer as their owner's actor answers, wherever it lives (a cluster node with
     /// node-to-node calls); nil: read from this node's own shards.
     var customerLookup: (@Sendable (String) async throws -> CustomerLookup?)? = nil
@@ -50,6 +52,7 @@ struct NodeAPI: Sendable {
             try await undeployJourney(pathID(context), exitRuns: try exitRuns(request))
         }
         v1.get("journeys/:id/stats") { _, context in try await journeyStats(pathID(context)) }
+        v1.get("cluster") { _, _ in try await cluster() }
     }
 
     func ready() async throws -> Response {

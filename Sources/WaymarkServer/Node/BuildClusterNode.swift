@@ -68,6 +68,7 @@ func buildClusterNode(
     api.inputSink = service.inbox
     api.readiness = { service.isJoined }
     api.clusterJourneys = journeySync
+    api.clusterStatus = ClusterStatusReader(source: coordinator, nodeTimeout: cluster.nodeTimeout, incarnation: service.node.incarnation)
     remoting.wire(&api)
     let router = Router()
     api.register(on: router, auth: configuration.auth)
