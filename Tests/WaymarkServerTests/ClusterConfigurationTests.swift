@@ -23,6 +23,8 @@ struct ClusterConfigurationTests {
               safety_margin: 2s
               poll_interval: 250ms
               max_moves: 3
+              journey_poll_interval: 2s
+              schedule_catch_up: 6h
             """)
         let cluster = try #require(configuration.cluster)
         #expect(cluster.postgresURL == "postgres://waymark:secret@db:5432/waymark")
@@ -35,6 +37,11 @@ struct ClusterConfigurationTests {
         #expect(cluster.snapshotInterval == .seconds(5))
         #expect(cluster.balancer.maximumMovesPerRound == 3)
         #expect(cluster.sessionTimeout == .seconds(2))
+        #expect(cluster.journeyPollInterval == .seconds(2))
+        #expect(cluster.scheduleCatchUp == .seconds(6 * 3600))
+        let defaults = try #require(try parse("  postgres: postgres://h/db\n  node_id: a\n  advertise: h:1\n").cluster)
+        #expect(defaults.journeyPollInterval == .seconds(1))
+        #expect(defaults.scheduleCatchUp == .seconds(3600))
     }
 
     @Test(arguments: [

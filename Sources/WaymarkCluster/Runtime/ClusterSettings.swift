@@ -52,7 +52,7 @@ public struct ClusterSettings: Sendable, Hashable {
                 "cluster.renew_interval (\(renewInterval)) + cluster.safety_margin (\(safetyMargin)) must be shorter than cluster.lease_duration (\(leaseDuration))",
                 context: ["setting": "cluster.lease_duration"])
         }
-        guard pollInterval > .zero, snapshotInterval > .zero, nodeTimeout > renewInterval else {
+        guard pollInterval > .zero, snapshotInterval > .zero, journeyPollInterval > .zero, scheduleCatchUp >= .zero, nodeTimeout > renewInterval else {
             throw ClusterError(
                 .invalidConfiguration, "cluster.node_timeout must exceed cluster.renew_interval, and intervals must be positive",
                 context: ["setting": "cluster.node_timeout"])

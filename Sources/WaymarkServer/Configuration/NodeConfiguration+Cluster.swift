@@ -4,7 +4,7 @@ import WaymarkCluster
 extension NodeConfiguration {
     static let clusterKeys = [
         "postgres", "node_id", "advertise", "lease_duration", "renew_interval", "safety_margin", "node_timeout",
-        "snapshot_interval", "poll_interval", "max_moves", "move_interval", "grpc",
+        "snapshot_interval", "poll_interval", "max_moves", "move_interval", "grpc", "journey_poll_interval", "schedule_catch_up",
     ]
 
     /// The `cluster:` section: `postgres`, `node_id` and `advertise` are required; the timings
@@ -45,6 +45,8 @@ extension NodeConfiguration {
         if let value = timings["snapshot_interval"]?.value { settings.snapshotInterval = value }
         if let value = timings["poll_interval"]?.value { settings.pollInterval = value }
         if let value = timings["move_interval"]?.value { settings.balancer.moveInterval = value }
+        if let value = timings["journey_poll_interval"]?.value { settings.journeyPollInterval = value }
+        if let value = timings["schedule_catch_up"]?.value { settings.scheduleCatchUp = value }
         if let maximumMoves { settings.balancer.maximumMovesPerRound = maximumMoves }
         do {
             try settings.validate()
