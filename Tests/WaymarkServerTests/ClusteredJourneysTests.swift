@@ -9,14 +9,23 @@ import WaymarkTestSupport
 /// the journeys folder only seeds what the cluster has never seen.
 @Suite(.serialized, .enabled(if: PostgresTestDatabase.shouldRun, "needs WAYMARK_TEST_POSTGRES_URL (set by .ci/run)"), .timeLimit(.minutes(4)))
 struct ClusteredJourneysTests {
-    static func promo(_ message: String) -> String {
+    static func promo(_ message: String, napFirst: Bool = false) -> String {
         """
         journey: promo
         entry: { event: promo_seen }
         steps:
+        """ + (napFirst ? "\n  - id: nap\n    wait: 1h" : "") + """
+
           - id: offer
             send: { channel: push, message: "\(message)" }
         """
+    }
+
+    /// The journeys of a customer's runs in progress, as a node answers (from the owner, over gRPC).
+    static func runs(_ url: String, _ customer: String) async throws -> [String] {
+        let answer = try await NodeClient(baseURL: url, timeout: 10).get("/v1/customers/\(customer)")
+        guard answer.status == 200 else { return ["HTTP \(answer.status)"] }
+        return (answer.json[path: ["runs"]].arrayValue ?? []).compactMap { $0[path: ["journey"]].stringValue }
     }
 
     /// `GET /v1/journeys` of a node as `id → (version, active)`.
@@ -65,16 +74,28 @@ struct ClusteredJourneysTests {
         #expect(cluster.deliveredKeys("node1").contains { $0.hasPrefix("promo/") }, "node1's shards ran it")
         #expect(cluster.deliveredKeys("node2").contains { $0.hasPrefix("promo/") }, "node2's shards ran it")
 
-        // A changed version through node2, the same content again (unchanged), then an undeploy.
-        let changed = try await NodeClient(baseURL: urls["node2"]!, timeout: 10).post("/v1/journeys", text: Self.promo("Hello"), contentType: "application/yaml")
+        // A changed version through node2 (a nap before the offer), the same content again (unchanged).
+        let second = Self.promo("Hello", napFirst: true)
+        let changed = try await NodeClient(baseURL: urls["node2"]!, timeout: 10).post("/v1/journeys", text: second, contentType: "application/yaml")
         #expect(changed.status == 201 && changed.json[path: ["version"]] == .number(2), "\(changed.text)")
-        let again = try await NodeClient(baseURL: urls["node1"]!, timeout: 10).post("/v1/journeys", text: Self.promo("Hello"), contentType: "application/yaml")
+        let again = try await NodeClient(baseURL: urls["node1"]!, timeout: 10).post("/v1/journeys", text: second, contentType: "application/yaml")
         #expect(again.status == 200 && again.json[path: ["change"]] == .string("unchanged"), "\(again.text)")
         try await eventually("node1 has version 2") { try await Self.journeys(urls["node1"]!)["promo"] == "v2" }
-        let exitRuns = try await NodeClient(baseURL: urls["node1"]!, timeout: 10).delete("/v1/journeys/promo?exit_runs=true")
-        #expect(exitRuns.status == 501, "\(exitRuns.text)")
-        let undeployed = try await NodeClient(baseURL: urls["node1"]!, timeout: 10).delete("/v1/journeys/promo")
-        #expect(undeployed.status == 200, "\(undeployed.text)")
+
+        // Customers on every shard nap in version 2; undeploying with exit_runs ends their runs on every node's shards.
+        let napping = (0..<8).map { "customer-\($0)" }
+        let again2: [JSONValue] = napping.map { .object(["customer_id": .string($0), "event": .string("promo_seen"), "id": .string("again-\($0)")]) }
+        #expect(try await NodeClient(baseURL: urls["node1"]!, timeout: 10).post("/v1/events", json: .array(again2)).status == 202)
+        try await eventually("every customer naps in promo") {
+            for customer in napping where try await Self.runs(urls["node2"]!, customer) != ["promo"] { return false }
+            return true
+        }
+        let undeployed = try await NodeClient(baseURL: urls["node1"]!, timeout: 10).delete("/v1/journeys/promo?exit_runs=true")
+        #expect(undeployed.status == 200 && undeployed.json[path: ["exit_runs"]] == .bool(true), "\(undeployed.text)")
+        try await eventually("every run of promo ended") {
+            for customer in napping where try await Self.runs(urls["node2"]!, customer) != [] { return false }
+            return true
+        }
         try await eventually("node2 saw the undeploy") { try await Self.journeys(urls["node2"]!)["promo"] == "v2 undeployed" }
         let unknown = try await NodeClient(baseURL: urls["node2"]!, timeout: 10).delete("/v1/journeys/promo")
         #expect(unknown.status == 404, "\(unknown.text)")

@@ -20,18 +20,23 @@ public actor ClusterJourneySync {
     let registry: any ClusterJourneyRegistry
     let seeds: [JourneySeed]
     let install: @Sendable ([StoredJourneyVersion]) async throws -> Void
+    /// Appends an input to every shard's inbox (for ``ExitRunsMarker``s); nil: exit runs is refused.
+    let broadcast: (@Sendable (InboxInput) async throws -> Void)?
     let logger: Logger
     /// The generation last installed; nil before the first load.
     private(set) var generation: Int64?
 
-    /// - Parameter install: puts versions into this node's engine (``JourneyEngine/adopt(_:)``).
+    /// - Parameters:
+    ///   - install: puts versions into this node's engine (``JourneyEngine/adopt(_:)``).
+    ///   - broadcast: appends an input to every shard's shared inbox.
     public init(
         registry: any ClusterJourneyRegistry, seeds: [JourneySeed], install: @escaping @Sendable ([StoredJourneyVersion]) async throws -> Void,
-        logger: Logger
+        broadcast: (@Sendable (InboxInput) async throws -> Void)? = nil, logger: Logger
     ) {
         self.registry = registry
         self.seeds = seeds
         self.install = install
+        self.broadcast = broadcast
         self.logger = logger
     }
 
@@ -61,12 +66,21 @@ public actor ClusterJourneySync {
         return outcome
     }
 
-    /// Undeploys through the cluster's table; false when no version was active.
-    public func undeploy(_ journeyID: String) async throws -> Bool {
+    /// Whether ``undeploy(_:exitRunsAt:)`` can end runs at once.
+    public nonisolated var canExitRuns: Bool { broadcast != nil }
+
+    /// Undeploys through the cluster's table; false when no version was active. With `exitRunsAt`,
+    /// then puts an ``ExitRunsMarker`` into every shard's inbox, so every shard's owner ends the
+    /// journey's runs; the answer comes once every marker is durable.
+    public func undeploy(_ journeyID: String, exitRunsAt: Date? = nil) async throws -> Bool {
         let changed = try await registry.undeployJourney(journeyID)
         try await load()
-        if changed { logger.info("journey undeployed from the cluster", metadata: ["journey.id": "\(journeyID)"]) }
-        return changed
+        guard changed else { return false }
+        logger.info("journey undeployed from the cluster", metadata: ["journey.id": "\(journeyID)", "runs.exit": "\(exitRunsAt != nil)"])
+        if let exitRunsAt, let broadcast {
+            try await broadcast(ExitRunsMarker(journeyID: journeyID, at: exitRunsAt).inboxInput)
+        }
+        return true
     }
 
     private func load() async throws {

@@ -60,15 +60,15 @@ extension NodeAPI {
     /// `DELETE /v1/journeys/{id}`: no new entries; with `exit_runs=true` its runs end now.
     func undeployJourney(_ id: String, exitRuns: Bool) async throws -> Response {
         if let clusterJourneys {
-            // Ending every run at once needs an input to every customer of every shard, which only
-            // the shards' owners can apply; a cluster does not do that yet (docs/cluster.md).
-            guard !exitRuns else {
-                throw APIError(.notImplemented, "not_supported_in_cluster", "exit_runs=true is not supported on a cluster yet; undeploy without it and the runs finish", field: "exit_runs")
+            // Ending every run at once is an input to every customer of every shard, which only the
+            // shards' owners apply: it goes to every shard's inbox as a marker (docs/cluster.md).
+            guard !exitRuns || clusterJourneys.canExitRuns else {
+                throw APIError(.notImplemented, "not_supported_in_cluster", "exit_runs=true is not supported on this node; undeploy without it and the runs finish", field: "exit_runs")
             }
-            guard try await clusterJourneys.undeploy(id) else {
+            guard try await clusterJourneys.undeploy(id, exitRunsAt: exitRuns ? clock.now() : nil) else {
                 throw APIError.notFound("unknown_journey", "no deployed journey `\(id)` in the cluster", field: "id")
             }
-            return JSONResponse.make(["journey": .string(id), "undeployed": true, "exit_runs": false])
+            return JSONResponse.make(["journey": .string(id), "undeployed": true, "exit_runs": .bool(exitRuns)])
         }
         do {
             try await engine.undeploy(id, exitRuns: exitRuns)

@@ -42,7 +42,12 @@ func buildClusterNode(
     let workDirectory = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("cluster-shards")
     let storeOptions = SQLiteShardStore.Options(synchronous: configuration.durability)
     let seeds = journeys.map { JourneySeed(definition: $0.definition, source: try? String(contentsOfFile: $0.file, encoding: .utf8)) }
-    let journeySync = ClusterJourneySync(registry: coordinator, seeds: seeds, install: { try await engine.adopt($0) }, logger: logger)
+    let journeySync = ClusterJourneySync(
+        registry: coordinator, seeds: seeds, install: { try await engine.adopt($0) },
+        broadcast: { input in
+            for shard in 0..<shardCount { _ = try await coordinator.append(shard: shard, [input]) }
+        },
+        logger: logger)
     let remoting = ClusterRemoting.build(
         configuration, cluster: cluster, coordinator: coordinator, local: local, shardCount: shardCount, stats: stats, metrics: metrics, logger: logger)
     let service = ClusterService(
