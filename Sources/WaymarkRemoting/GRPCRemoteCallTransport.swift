@@ -11,8 +11,9 @@ import Logging
 /// sends the envelope in the newest version the owner reads. A `moved` or `no_owner`
 /// answer refreshes the routing and sends again, a little later each time, until
 /// the owner answers or the deadline passes. The whole call, waiting in the lane
-/// included, is bounded by one deadline; the receiver learns how long is left
-/// (gRPC's timeout, and the envelope's) so it does not run calls nobody waits for.
+/// included, is bounded by one deadline: each attempt's gRPC timeout is the time
+/// left, and the receiver learns it too (the envelope's `timeout_ms`), so it does
+/// not run calls nobody waits for. A call whose lane is free costs no extra task.
 public final class GRPCRemoteCallTransport: RemoteCallTransport {
     let routing: any PeerRouting
     let clients: PeerClients
@@ -35,11 +36,13 @@ public final class GRPCRemoteCallTransport: RemoteCallTransport {
         let deadline = started.advanced(by: settings.callTimeout)
         let recipient = envelope.recipient
         do {
-            let result = try await Self.within(deadline, context: ["customer.id": recipient.customerID, "call.target": envelope.target]) {
-                try await self.lanes.enter(recipient)
-                defer { self.lanes.leave(recipient) }
-                return try await self.deliver(envelope, deadline: deadline)
+            guard try await lanes.enter(recipient, before: deadline) else {
+                throw ActorSystemError(
+                    .deadlineExceeded, "the calls to this actor ahead of this one took the whole deadline",
+                    context: ["customer.id": recipient.customerID, "call.target": envelope.target])
             }
+            defer { lanes.leave(recipient) }
+            let result = try await deliver(envelope, deadline: deadline)
             metrics.called(since: started, error: nil)
             return result
         } catch let error as ActorSystemError {
@@ -59,10 +62,16 @@ public final class GRPCRemoteCallTransport: RemoteCallTransport {
         lanes.occupancy(recipient)
     }
 
-    /// Sends to the owner, following `moved` answers to the new owner.
+    /// Sends to the owner, following `moved` answers to the new owner. Each attempt carries
+    /// the time left as its gRPC timeout, so the deadline bounds the whole call.
     private func deliver(_ envelope: RemoteCallEnvelope, deadline: ContinuousClock.Instant) async throws -> Data {
         var attempt = 0
         while true {
+            guard ContinuousClock.now < deadline else {
+                throw ActorSystemError(
+                    .deadlineExceeded, "no owner answered before the call's deadline (\(attempt) attempts)",
+                    context: ["customer.id": envelope.recipient.customerID, "call.target": envelope.target])
+            }
             do {
                 let peer = try await routing.owner(of: envelope.recipient)
                 return try await call(envelope, at: peer, deadline: deadline)
@@ -75,7 +84,10 @@ public final class GRPCRemoteCallTransport: RemoteCallTransport {
                 ])
                 await routing.refresh()
                 // The lease may be between owners: give the next one a moment, more each time.
-                if attempt > 1 { try await Task.sleep(for: .milliseconds(min(20 * (1 << min(attempt, 6)), 500))) }
+                if attempt > 1 {
+                    let pause = Duration.milliseconds(min(20 * (1 << min(attempt, 6)), 500))
+                    try await Task.sleep(until: min(ContinuousClock.now.advanced(by: pause), deadline), clock: .continuous)
+                }
             }
         }
     }
@@ -131,24 +143,6 @@ public final class GRPCRemoteCallTransport: RemoteCallTransport {
             var answers: [(peer: PeerAddress, answer: Result<Data, ActorSystemError>)] = []
             for await answer in group { answers.append(answer) }
             return answers
-        }
-    }
-
-    /// Runs `body`, or throws `deadlineExceeded` once `deadline` passes (cancelling it).
-    static func within<T: Sendable>(
-        _ deadline: ContinuousClock.Instant, context: [String: String], _ body: @escaping @Sendable () async throws -> T
-    ) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(until: deadline, clock: .continuous)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else {
-                throw ActorSystemError(.deadlineExceeded, "no answer before the call's deadline", context: context)
-            }
-            return value
         }
     }
 }

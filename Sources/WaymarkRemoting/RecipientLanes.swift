@@ -62,6 +62,43 @@ final class RecipientLanes: Sendable {
         }
     }
 
+    /// Enters the recipient's lane if it is free, without waiting (the common case: no
+    /// other call to this actor is out), so such a call costs no task and no timer.
+    func tryEnter(_ id: CustomerActorID) -> Bool {
+        state.withLock { state in
+            guard state.lanes[id] == nil else { return false }
+            state.arrivals += 1
+            state.lanes[id] = []
+            return true
+        }
+    }
+
+    /// Waits for the recipient's lane until `deadline`: true once in it, false if the deadline
+    /// came first (then it is not in the lane, even if the lane was handed over meanwhile).
+    func enter(_ id: CustomerActorID, before deadline: ContinuousClock.Instant) async throws -> Bool {
+        if tryEnter(id) { return true }
+        return try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await self.enter(id)
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(until: deadline, clock: .continuous)
+                return false
+            }
+            let first = await group.nextResult()
+            group.cancelAll()
+            if case .success(true) = first { return true }
+            // The deadline (or a cancellation) came first, but the lane may have been handed
+            // over just before the waiter was cancelled: give it on rather than keep it.
+            while let result = await group.nextResult() {
+                if case .success(true) = result { leave(id) }
+            }
+            if case .failure(let error) = first { throw error }
+            return false
+        }
+    }
+
     /// Hands the lane to the next waiter, or closes it.
     func leave(_ id: CustomerActorID) {
         let next: Waiter? = state.withLock { state in

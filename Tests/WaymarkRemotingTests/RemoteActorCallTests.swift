@@ -90,9 +90,14 @@ struct RemoteActorCallTests {
             let slow = CustomerActorID(customerID: "slow-1")
             await LoopbackNodes.assign(shard: b.routing.shard(of: slow), to: b, in: nodes)
             let recorder = try Recorder.resolve(id: slow, using: a.system)
-            let error = await #expect(throws: ActorSystemError.self) { try await recorder.linger(milliseconds: 60_000) }
+            // A slow call, and one queued behind it in the actor's lane: both run out of time.
+            let slowCall = Task { try await recorder.linger(milliseconds: 60_000) }
+            while a.transport.laneArrivals < 1 { await Task.yield() }
+            let queued = await #expect(throws: ActorSystemError.self) { try await recorder.whereAmI() }
+            #expect(queued?.code == .deadlineExceeded)
+            let error = await #expect(throws: ActorSystemError.self) { try await slowCall.value }
             #expect(error?.code == .deadlineExceeded)
-            #expect(a.transport.metrics.counts.errors[.deadlineExceeded] == 1)
+            #expect(a.transport.metrics.counts.errors[.deadlineExceeded] == 2)
             // The lane was left: the next call to the same actor goes through.
             #expect(try await recorder.whereAmI() == "b")
         }
