@@ -21,6 +21,13 @@ struct ClusteredJourneysTests {
         """
     }
 
+    /// `waymark_sends_total{channel="push",outcome="delivered"}` on a node's /metrics (0 when absent).
+    static func pushDelivered(_ url: String) async throws -> Double {
+        let text = try await NodeClient(baseURL: url, timeout: 10).get("/metrics").text
+        let prefix = #"waymark_sends_total{channel="push",outcome="delivered"} "#
+        return text.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { Double($0.dropFirst(prefix.count)) } ?? 0
+    }
+
     /// The journeys of a customer's runs in progress, as a node answers (from the owner, over gRPC).
     static func runs(_ url: String, _ customer: String) async throws -> [String] {
         let answer = try await NodeClient(baseURL: url, timeout: 10).get("/v1/customers/\(customer)")
@@ -73,6 +80,14 @@ struct ClusteredJourneysTests {
         }
         #expect(cluster.deliveredKeys("node1").contains { $0.hasPrefix("promo/") }, "node1's shards ran it")
         #expect(cluster.deliveredKeys("node2").contains { $0.hasPrefix("promo/") }, "node2's shards ran it")
+        // The shard runners' deliveries are counted in each node's /metrics.
+        try await eventually("the nodes' metrics count every delivery") {
+            var counts: [Double] = []
+            for name in ["node1", "node2"] {
+                counts.append(try await Self.pushDelivered(urls[name]!))
+            }
+            return counts.allSatisfy { $0 > 0 } && counts.reduce(0, +) == Double(customers)
+        }
 
         // A changed version through node2 (a nap before the offer), the same content again (unchanged).
         let second = Self.promo("Hello", napFirst: true)

@@ -13,29 +13,36 @@ extension JourneyEngine {
     /// version), and no version is removed.
     public func adopt(_ stored: [StoredJourneyVersion]) async throws {
         try await recoverCatalog()
-        var changed: [StoredJourneyVersion] = []
-        for version in stored.sorted(by: { ($0.journeyID, $0.version) < ($1.journeyID, $1.version) }) {
-            var list = versions[version.journeyID] ?? []
-            if let index = list.firstIndex(where: { $0.version == version.version }) {
-                let known = list[index]
-                guard known.active, !version.active else { continue }
-                list[index].active = false
-                changed.append(list[index])
-            } else {
-                list.append(version)
-                list.sort { $0.version < $1.version }
-                changed.append(version)
-            }
-            versions[version.journeyID] = list
-        }
+        let ordered = stored.sorted { ($0.journeyID, $0.version) < ($1.journeyID, $1.version) }
+        let changed = ordered.compactMap { Self.merge($0, into: versions[$0.journeyID] ?? [])?.changed }
         guard !changed.isEmpty else { return }
+        // The stores (a cluster node's shard runners read them) have every version before the
+        // engine lists it, so a version the API shows is one the shards run.
         for version in changed {
             for store in stores { try await store.saveJourneyVersion(version) }
             logger.info(version.active ? "journey version adopted" : "journey undeployed by the cluster", metadata: [
                 "journey.id": "\(version.journeyID)", "journey.version": "\(version.version)",
             ])
         }
+        // Merged again now: another adopt may have run while this one waited on the stores.
+        for version in changed {
+            if let (list, _) = Self.merge(version, into: versions[version.journeyID] ?? []) { versions[version.journeyID] = list }
+        }
         catalog = JourneyCatalog(restoring: versions.values.flatMap { $0 })
         await publishCatalog()
+    }
+
+    /// One version merged into a journey's list: added if new, undeployed if it says so; nil when
+    /// the list already has it (an undeployed version never becomes active again).
+    static func merge(_ version: StoredJourneyVersion, into list: [StoredJourneyVersion]) -> (list: [StoredJourneyVersion], changed: StoredJourneyVersion)? {
+        var list = list
+        if let index = list.firstIndex(where: { $0.version == version.version }) {
+            guard list[index].active, !version.active else { return nil }
+            list[index].active = false
+            return (list, list[index])
+        }
+        list.append(version)
+        list.sort { $0.version < $1.version }
+        return (list, version)
     }
 }

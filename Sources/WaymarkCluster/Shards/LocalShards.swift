@@ -18,8 +18,15 @@ public final class LocalShards: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The delivery outcomes of the shard runners' relays, for the node's metrics.
+    public let relays = RelayOutcomes()
 
     public init() {}
+
+    /// The engine shards running here, by shard index (the node's gauges read them).
+    public var engineShards: [Shard] {
+        state.withLock { state in state.engines.keys.sorted().compactMap { state.engines[$0]?.shard } }
+    }
 
     func attach(shard: Int, epoch: Int64, store: any ShardStore, doorbell: Doorbell) {
         state.withLock { $0.stores[shard] = (epoch, store, doorbell) }

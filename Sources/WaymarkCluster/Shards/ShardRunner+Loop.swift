@@ -10,7 +10,6 @@ extension ShardRunner {
         let settings = context.settings
         var backoff: Duration = .milliseconds(50)
         while requestedStop == nil, mayProcess, !Task.isCancelled {
-            try await refreshCatalog(shard, store: store, loop: &loop)
             let entries: [InboxEntry]
             do {
                 entries = try await context.coordinator.inbox(shard: self.shard, after: loop.appliedSequence, limit: 500)
@@ -21,6 +20,9 @@ extension ShardRunner {
                 backoff = min(backoff * 2, .seconds(2))
                 continue
             }
+            // After the read: entries accepted once a journey was installed on this node are applied
+            // with it (a journey this node lists is the journey its shards run from then on).
+            try await refreshCatalog(shard, store: store, loop: &loop)
             let due = await shard.takeDueTimers(now: context.clock.now())
             if !entries.isEmpty || !due.isEmpty {
                 // Local only, but pointless once the lease may be gone: the next owner replays it.

@@ -82,6 +82,8 @@ public final class ShardRunner: Sendable {
         defer { context.local.detach(shard: shard, epoch: epoch) }
         let relayTask = relay.map { relay in Task { await relay.run() } }
         defer { relayTask?.cancel() }
+        if let relay { context.local.relays.started(relay) }
+        defer { if let relay { context.local.relays.ended(relay) } }
 
         var loop = RunnerLoop(appliedSequence: snapshot.appliedSequence, logicalNow: snapshot.logicalNow, snapshotAt: context.fence.instant)
         loop.versionGeneration = context.local.versions.generation

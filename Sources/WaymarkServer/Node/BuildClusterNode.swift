@@ -30,7 +30,7 @@ func buildClusterNode(
     let shardCount = configuration.shardCount ?? 8
     let local = LocalShards()
     let stores: [any ShardStore] = (0..<shardCount).map { ClusterShardStore(shard: $0, local: local) }
-    let metrics = NodeMetrics()
+    let metrics = NodeMetrics(runningShards: { local.engineShards }, relayOutcomes: { await local.relays.totals() })
     let stats = JourneyStats()
     let observer = FanoutObserver(observers: [stats, MetricsObserver(metrics: metrics)])
     let passivation = PassivationPolicy(idleTimeout: configuration.passivation.idleTimeout, maximumResident: configuration.passivation.maximumResident)

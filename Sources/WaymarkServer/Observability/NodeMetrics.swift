@@ -27,8 +27,18 @@ public final class NodeMetrics: Sendable {
     let outboxDeadLettered: Metrics.Gauge
     /// What the relays had reported at the last scrape, to turn their totals into counter increments.
     private let reportedOutcomes = Mutex<[DeliveryOutcomeKey: Int]>([:])
+    /// Where a cluster node's shards and relays are (its shard runners'); nil: the engine's own.
+    let runningShards: (@Sendable () -> [Shard])?
+    let relayOutcomes: (@Sendable () async -> [DeliveryOutcomeKey: Int])?
 
-    public init() {
+    /// - Parameters:
+    ///   - runningShards: the shards this node runs, when they are not the engine's (a cluster node).
+    ///   - relayOutcomes: every delivery outcome so far, when the relays are not the engine's.
+    public init(
+        runningShards: (@Sendable () -> [Shard])? = nil, relayOutcomes: (@Sendable () async -> [DeliveryOutcomeKey: Int])? = nil
+    ) {
+        self.runningShards = runningShards
+        self.relayOutcomes = relayOutcomes
         registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         let commitBuckets: [Duration] = [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
@@ -61,7 +71,7 @@ public final class NodeMetrics: Sendable {
         var resident = 0
         var pending = 0
         var earliestDue: Date?
-        for shard in engine.shards {
+        for shard in runningShards?() ?? engine.shards {
             resident += await shard.residentCustomers
             pending += await shard.pendingTimerCount
             if let due = await shard.nextTimerDue() { earliestDue = min(earliestDue ?? due, due) }
@@ -81,8 +91,12 @@ public final class NodeMetrics: Sendable {
         outboxPending.record(backlog)
         outboxDeadLettered.record(dead)
         var totals: [DeliveryOutcomeKey: Int] = [:]
-        for relay in engine.relays {
-            totals.merge(await relay.outcomes, uniquingKeysWith: +)
+        if let relayOutcomes {
+            totals = await relayOutcomes()
+        } else {
+            for relay in engine.relays {
+                totals.merge(await relay.outcomes, uniquingKeysWith: +)
+            }
         }
         let increments = reportedOutcomes.withLock { reported -> [(DeliveryOutcomeKey, Int)] in
             defer { reported = totals }
