@@ -9,12 +9,22 @@ extension SQLiteShardStore {
     /// One read transaction, so timers, inbox and journey versions come from the
     /// same committed state.
     public func recover() async throws -> ShardRecovery {
+        try await recover(timerLimit: nil)
+    }
+
+    public func recover(timerLimit: Int?) async throws -> ShardRecovery {
         try await read("recover") { db, coder in
             let meta = try ShardMetaRow.fetch(db)
             return ShardRecovery(
-                pendingTimers: try TimerRow.allInDueOrder(db),
+                pendingTimers: try timerLimit.map { try TimerRow.page(after: nil, atLeast: $0, db) } ?? TimerRow.allInDueOrder(db),
                 unappliedInbox: try InboxRow.entries(after: meta.appliedInboxSequence, db, coder),
                 journeyVersions: try JourneyVersionRow.all(db, coder))
+        }
+    }
+
+    public func pendingTimers(after: Date, atLeast limit: Int) async throws -> [TimerRequest] {
+        try await read("pendingTimers") { db, _ in
+            try TimerRow.page(after: after, atLeast: limit, db)
         }
     }
 

@@ -59,7 +59,7 @@ struct EngineHarness {
             for (index, shard) in engine.shards.enumerated() {
                 let counts = try await stores[index].outboxCounts()
                 let unapplied = try await stores[index].recover().unappliedInbox.count
-                if await shard.pendingTimerCount > 0 || (counts[.pending] ?? 0) > 0 || unapplied > 0 { busy = true }
+                if await shard.hasPendingTimers || (counts[.pending] ?? 0) > 0 || unapplied > 0 { busy = true }
             }
             if !busy { break }
             try await Task.sleep(for: .milliseconds(100))

@@ -136,4 +136,38 @@ import WaymarkTestSupport
         engine.stop()
         try await running.value
     }
+
+    /// With a memory window of one timer per shard, the other timers wait in SQLite and are
+    /// read back page by page: in a running engine and after a restart, every one fires once.
+    @Test(.timeLimit(.minutes(1))) func timersBeyondTheMemoryWindowFireFromTheStore() async throws {
+        let workspace = try TemporaryDirectory()
+        defer { workspace.remove() }
+        let window = PassivationPolicy(timerWindow: 1)
+        let customers = (1...30).map { "c\($0)" }
+        let clock = VirtualClock(start: Self.start)
+        let first = RecordingObserver()
+        let engine = try Self.engine(data: workspace.url, clock: clock, observer: first, passivation: window)
+        try await engine.deploy([EngineFlowTests.journey(Self.waits)])
+        let running = Task { try await engine.run() }
+        _ = try await engine.ingest(customers.prefix(15).enumerated().map { Self.signup($1, at: Double($0) * 60) })
+        await first.waitForInputs(15)
+        clock.advance(to: Self.start.addingTimeInterval(3 * 3_600))
+        await first.wait { $0.actions.count { $0.action == .send } == 15 }
+        // Fifteen more, then a restart before their timers are due.
+        _ = try await engine.ingest(customers.suffix(15).enumerated().map { Self.signup($1, at: 3 * 3_600 + Double($0) * 60) })
+        await first.waitForInputs(30 + 15)
+        engine.stop()
+        try await running.value
+
+        let later = VirtualClock(start: Self.start.addingTimeInterval(86_400))
+        let second = RecordingObserver()
+        let restarted = try Self.engine(data: workspace.url, clock: later, observer: second, passivation: window)
+        _ = try await restarted.deploy([EngineFlowTests.journey(Self.waits)])
+        let again = Task { try await restarted.run() }
+        await second.wait { $0.actions.count { $0.action == .send } == 15 }
+        restarted.stop()
+        try await again.value
+        let sends = await first.actions.filter { $0.action == .send } + second.actions.filter { $0.action == .send }
+        #expect(sends.map(\.customer).sorted() == customers.sorted(), "every customer's timer fired exactly once")
+    }
 }

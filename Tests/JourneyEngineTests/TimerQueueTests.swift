@@ -13,28 +13,28 @@ import Testing
     }
 
     @Test func dueTimersComeOutInDueOrderWithStableTies() {
-        var queue = TimerQueue([
+        var queue = TimerQueue(window: nil, loaded: [
             Self.timer("b", 1, at: 60), Self.timer("a", 2, at: 60), Self.timer("a", 1, at: 60),
             Self.timer("c", 1, at: 10), Self.timer("d", 1, at: 500),
-        ])
+        ], complete: true)
         #expect(queue.nextDue() == Self.start.addingTimeInterval(10))
-        let due = queue.popDue(now: Self.start.addingTimeInterval(100))
+        let due = queue.popDue(now: Self.start.addingTimeInterval(100), batch: 1)
         #expect(due.map { "\($0.customerID)\($0.token)" } == ["c1", "a1", "a2", "b1"])
         #expect(queue.count == 1)
         #expect(queue.nextDue() == Self.start.addingTimeInterval(500))
     }
 
     @Test func cancelledTimersNeverFire() {
-        var queue = TimerQueue([Self.timer("a", 1, at: 10), Self.timer("a", 2, at: 20)])
-        queue.remove(TimerKey(customerID: "a", token: 1))
+        var queue = TimerQueue(window: nil, loaded: [Self.timer("a", 1, at: 10), Self.timer("a", 2, at: 20)], complete: true)
+        queue.remove(TimerKey(customerID: "a", token: 1), batch: 1)
         #expect(queue.nextDue() == Self.start.addingTimeInterval(20))
-        #expect(queue.popDue(now: Self.start.addingTimeInterval(30)).map(\.token) == [2])
-        #expect(queue.popDue(now: Self.start.addingTimeInterval(30)).isEmpty)
+        #expect(queue.popDue(now: Self.start.addingTimeInterval(30), batch: 1).map(\.token) == [2])
+        #expect(queue.popDue(now: Self.start.addingTimeInterval(30), batch: 1).isEmpty)
     }
 
     @Test func nothingIsDueBeforeItsTime() {
-        var queue = TimerQueue([Self.timer("a", 1, at: 10)])
-        #expect(queue.popDue(now: Self.start.addingTimeInterval(9.999)).isEmpty)
-        #expect(queue.popDue(now: Self.start.addingTimeInterval(10)).count == 1)
+        var queue = TimerQueue(window: nil, loaded: [Self.timer("a", 1, at: 10)], complete: true)
+        #expect(queue.popDue(now: Self.start.addingTimeInterval(9.999), batch: 1).isEmpty)
+        #expect(queue.popDue(now: Self.start.addingTimeInterval(10), batch: 1).count == 1)
     }
 }

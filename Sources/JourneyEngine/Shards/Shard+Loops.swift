@@ -105,8 +105,17 @@ extension Shard {
 
     private func timerLoop(clock: any JourneyClock) async {
         while !Task.isCancelled {
+            do {
+                try await pageInTimersIfNeeded()
+            } catch {
+                logger.error("reading the next page of timers failed; retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+                continue
+            }
             let due = takeDueTimers(now: clock.now())
             if !due.isEmpty { queues.work.push(contentsOf: due.map(ShardWork.timer)) }
+            // The memory window ran dry: read the next page before deciding how long to sleep.
+            if timers.needsPageIn { continue }
             let next = nextTimerDue()
             let wakeup = timerWakeup
             await withTaskGroup(of: Void.self) { group in

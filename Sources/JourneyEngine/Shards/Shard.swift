@@ -19,7 +19,13 @@ public actor Shard {
     let observer: (any ShardObserver)?
     private(set) var interpreter: Interpreter
     var directory: CustomerDirectory
-    var timers = TimerQueue()
+    var timers: TimerQueue
+    /// The commit batch that work processed now joins (tags timer changes for paging).
+    var openBatch = 1
+    /// The last batch known committed.
+    var committedBatch = 0
+    /// While a timer page is read: the last batch committed when the read began.
+    var pageReadBase: Int?
     /// The shard's logical time: never goes backwards, so a customer never sees time reverse.
     var logicalNow: Date
     var pending = PendingCommit()
@@ -38,6 +44,7 @@ public actor Shard {
         self.interpreter = interpreter
         self.actorSystem = actorSystem
         self.directory = CustomerDirectory(idleTimeout: passivation.idleTimeout, maximumResident: passivation.maximumResident)
+        self.timers = TimerQueue(window: passivation.timerWindow)
         self.logicalNow = start
         self.observer = observer
         var logger = logger
@@ -47,8 +54,9 @@ public actor Shard {
 
     /// Loads timers and journey versions and returns the inbox entries accepted but never applied.
     public func recover() async throws -> [InboxEntry] {
-        let recovery = try await store.recover()
-        timers = TimerQueue(recovery.pendingTimers)
+        let window = timers.window
+        let recovery = try await store.recover(timerLimit: window)
+        timers = TimerQueue(window: window, loaded: recovery.pendingTimers, complete: window.map { recovery.pendingTimers.count < $0 } ?? true)
         isRecovered = true
         interpreter.catalog = JourneyCatalog(restoring: recovery.journeyVersions)
         logger.info("shard recovered", metadata: [
@@ -63,13 +71,18 @@ public actor Shard {
     }
 
     public var residentCustomers: Int { directory.count }
+    /// Pending timers held in memory (with a timer window, more may wait in the store).
     public var pendingTimerCount: Int { timers.count }
+
+    /// Whether any timer is pending, in memory or in the store.
+    public var hasPendingTimers: Bool { timers.hasPending }
 
     /// The earliest pending timer's due time.
     public func nextTimerDue() -> Date? { timers.nextDue() }
 
-    /// Removes and returns the timers due at or before `now`.
-    public func takeDueTimers(now: Date) -> [TimerRequest] { timers.popDue(now: now) }
+    /// Removes and returns the timers in memory due at or before `now`
+    /// (call ``pageInTimersIfNeeded()`` first when a timer window is set).
+    public func takeDueTimers(now: Date) -> [TimerRequest] { timers.popDue(now: now, batch: openBatch) }
 
     /// Applies one item through its customer's actor. Its state change joins the pending commit.
     public func process(_ work: ShardWork) async throws {
@@ -98,12 +111,12 @@ public actor Shard {
             case .setTimer(let timer):
                 let key = TimerKey(customerID: timer.customerID, token: timer.token)
                 pending.timerChanges[key] = .some(timer)
-                timers.insert(timer)
+                timers.insert(timer, batch: openBatch)
                 earliestSet = min(earliestSet ?? timer.due, timer.due)
             case .cancelTimer(let token):
                 let key = TimerKey(customerID: customerID, token: token)
                 pending.timerChanges[key] = .some(nil)
-                timers.remove(key)
+                timers.remove(key, batch: openBatch)
             }
         }
         if earliestSet != nil { timerWakeup.ring() }
@@ -114,6 +127,8 @@ public actor Shard {
     public func flush() async throws -> CommittedBatch {
         let batch = pending
         pending = PendingCommit()
+        let batchNumber = openBatch
+        openBatch += 1
         let committed = CommittedBatch(shard: index, actions: batch.actions, traces: batch.traces, outbox: batch.outbox, inputs: batch.inputs)
         guard batch.inputs > 0 else { return committed }
         do {
@@ -121,9 +136,12 @@ public actor Shard {
         } catch {
             // The actors' memory is now ahead of the store: forget them so they reload what was committed.
             for customerID in batch.snapshots.keys { directory.evict(customerID) }
+            timers.discard(batch: batchNumber)
             logger.error("shard commit failed", metadata: ["error": "\(error)", "inputs": "\(batch.inputs)"])
             throw error
         }
+        committedBatch = batchNumber
+        timers.settle(through: min(committedBatch, pageReadBase ?? .max))
         await observer?.shardCommitted(committed)
         return committed
     }
@@ -177,9 +195,13 @@ public actor Shard {
 public struct PassivationPolicy: Sendable {
     public var idleTimeout: TimeInterval
     public var maximumResident: Int
+    /// Pending timers a shard keeps in memory between pages read from its store
+    /// (up to twice this); nil keeps every timer in memory (the simulator).
+    public var timerWindow: Int?
 
-    public init(idleTimeout: TimeInterval = 300, maximumResident: Int = 100_000) {
+    public init(idleTimeout: TimeInterval = 300, maximumResident: Int = 100_000, timerWindow: Int? = 25_000) {
         self.idleTimeout = idleTimeout
         self.maximumResident = maximumResident
+        self.timerWindow = timerWindow
     }
 }

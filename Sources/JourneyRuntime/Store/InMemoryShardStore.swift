@@ -26,10 +26,23 @@ public actor InMemoryShardStore: ShardStore {
     }
 
     public func recover() async throws -> ShardRecovery {
-        ShardRecovery(
-            pendingTimers: timers.values.sorted { ($0.due, $0.customerID, $0.token) < ($1.due, $1.customerID, $1.token) },
+        try await recover(timerLimit: nil)
+    }
+
+    public func recover(timerLimit: Int?) async throws -> ShardRecovery {
+        let timers = timersInDueOrder()
+        return ShardRecovery(
+            pendingTimers: timerLimit.map { timers.timerPage(after: nil, atLeast: $0) } ?? timers,
             unappliedInbox: inbox.filter { $0.sequence > appliedSequence },
             journeyVersions: versions.values.sorted { ($0.journeyID, $0.version) < ($1.journeyID, $1.version) })
+    }
+
+    public func pendingTimers(after: Date, atLeast limit: Int) async throws -> [TimerRequest] {
+        timersInDueOrder().timerPage(after: after, atLeast: limit)
+    }
+
+    private func timersInDueOrder() -> [TimerRequest] {
+        timers.values.sorted { ($0.due, $0.customerID, $0.token) < ($1.due, $1.customerID, $1.token) }
     }
 
     public func customer(_ id: String) async throws -> CustomerState? { snapshots[id] }

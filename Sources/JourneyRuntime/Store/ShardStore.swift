@@ -14,6 +14,16 @@ public protocol ShardStore: Sendable {
     /// What the engine needs to resume after a start or a crash.
     func recover() async throws -> ShardRecovery
 
+    /// Like ``recover()``, with only the earliest pending timers: at least `timerLimit` of
+    /// them when there are that many, never splitting timers due at the same time.
+    /// The rest are read page by page with ``pendingTimers(after:atLeast:)``.
+    func recover(timerLimit: Int?) async throws -> ShardRecovery
+
+    /// The earliest pending timers due strictly after `after` (`timeIntervalSince1970`, the
+    /// number stores keep), in due order: at least `limit` of them when there are that many,
+    /// and every timer due at the last one's time, so a page never splits a due time.
+    func pendingTimers(after: Date, atLeast limit: Int) async throws -> [TimerRequest]
+
     /// The last committed snapshot of a customer, or nil for a customer never seen.
     func customer(_ id: String) async throws -> CustomerState?
 
@@ -41,6 +51,33 @@ public protocol ShardStore: Sendable {
 
     /// Saves a deployed journey version (idempotent on journey id and version).
     func saveJourneyVersion(_ version: StoredJourneyVersion) async throws
+}
+
+extension ShardStore {
+    public func recover(timerLimit: Int?) async throws -> ShardRecovery {
+        var recovery = try await recover()
+        if let timerLimit { recovery.pendingTimers = recovery.pendingTimers.timerPage(after: nil, atLeast: timerLimit) }
+        return recovery
+    }
+
+    public func pendingTimers(after: Date, atLeast limit: Int) async throws -> [TimerRequest] {
+        try await recover().pendingTimers.timerPage(after: after, atLeast: limit)
+    }
+}
+
+extension Array where Element == TimerRequest {
+    /// A page of timers already in due order: those due after `after`, at least `limit`
+    /// of them when there are that many, with every timer due at the last one's time.
+    public func timerPage(after: Date?, atLeast limit: Int) -> [TimerRequest] {
+        let floor = after?.timeIntervalSince1970 ?? -.infinity
+        let start = firstIndex { $0.due.timeIntervalSince1970 > floor } ?? endIndex
+        var end = Swift.min(endIndex, start + Swift.max(0, limit))
+        if end > start, end < endIndex {
+            let last = self[end - 1].due.timeIntervalSince1970
+            while end < endIndex, self[end].due.timeIntervalSince1970 == last { end += 1 }
+        }
+        return Array(self[start..<end])
+    }
 }
 
 /// Everything the store holds that a shard needs in memory to start.

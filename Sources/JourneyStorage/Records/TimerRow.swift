@@ -58,4 +58,22 @@ struct TimerRow: Codable, FetchableRecord, TableRecord {
     static func allInDueOrder(_ db: Database) throws -> [TimerRequest] {
         try TimerRow.order(Columns.due, Columns.customerID, Columns.token).fetchAll(db).map(\.request)
     }
+
+    /// The earliest timers due after `after`: `limit` rows by `timers_by_due`, then the rest of
+    /// the last row's due time, so a page never splits a due time.
+    static func page(after: Date?, atLeast limit: Int, _ db: Database) throws -> [TimerRequest] {
+        var request = TimerRow.order(Columns.due, Columns.customerID, Columns.token)
+        if let after { request = request.filter(Columns.due > after.storedSeconds) }
+        var rows = try request.limit(max(0, limit)).fetchAll(db)
+        if rows.count == limit, let last = rows.last {
+            // Complete the last due time: its other rows, compared by key rather than by
+            // SQLite's string order, which need not be Swift's.
+            let seen = Set(rows.lazy.filter { $0.due == last.due }.map { TimerKey(customerID: $0.customerID, token: UInt64(bitPattern: $0.token)) })
+            rows += try TimerRow.filter(Columns.due == last.due)
+                .order(Columns.customerID, Columns.token)
+                .fetchAll(db)
+                .filter { !seen.contains(TimerKey(customerID: $0.customerID, token: UInt64(bitPattern: $0.token))) }
+        }
+        return rows.map(\.request)
+    }
 }

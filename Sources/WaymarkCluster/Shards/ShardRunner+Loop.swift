@@ -23,6 +23,8 @@ extension ShardRunner {
             // After the read: entries accepted once a journey was installed on this node are applied
             // with it (a journey this node lists is the journey its shards run from then on).
             try await refreshCatalog(shard, store: store, loop: &loop)
+            // Timers beyond the shard's memory window come from its local store, page by page.
+            if (try? await shard.pageInTimersIfNeeded()) == nil { logger.error("reading the next page of timers failed; will retry") }
             let due = await shard.takeDueTimers(now: context.clock.now())
             if !entries.isEmpty || !due.isEmpty {
                 // Local only, but pointless once the lease may be gone: the next owner replays it.

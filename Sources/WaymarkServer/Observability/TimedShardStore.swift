@@ -11,6 +11,10 @@ struct TimedShardStore: ShardStore {
     let appendDuration: Metrics.Timer
 
     func recover() async throws -> ShardRecovery { try await base.recover() }
+    func recover(timerLimit: Int?) async throws -> ShardRecovery { try await base.recover(timerLimit: timerLimit) }
+    func pendingTimers(after: Date, atLeast limit: Int) async throws -> [TimerRequest] {
+        try await base.pendingTimers(after: after, atLeast: limit)
+    }
     func customer(_ id: String) async throws -> CustomerState? { try await base.customer(id) }
     func customerIDs() async throws -> [String] { try await base.customerIDs() }
 
