@@ -8,6 +8,7 @@
 //   Benchmarks/Benchmarks/Storage   ordo-one benchmarks: SQLiteShardStore.commit vs raw GRDB upserts
 //   Sources/BenchSupport            workloads shared by both (journeys, events, commits)
 //   Sources/waymark-bench           the whole-system measurements, one JSON object per run
+//                                   (node-to-node calls over loopback gRPC among them)
 import PackageDescription
 
 // A path dependency's identity is its folder's name, which is whatever the
@@ -49,6 +50,7 @@ let package = Package(
                 .product(name: "JourneyStorage", package: root),
                 .product(name: "JourneyEngine", package: root),
                 .product(name: "JourneySimulator", package: root),
+                .product(name: "WaymarkRemoting", package: root),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]

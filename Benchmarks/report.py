@@ -7,6 +7,8 @@ import argparse, json, os, re
 p = argparse.ArgumentParser()
 p.add_argument("--figures"); p.add_argument("--machine"); p.add_argument("--machine-end"); p.add_argument("--ordo")
 p.add_argument("--markdown"); p.add_argument("--json"); p.add_argument("--quick", default="0")
+# --merge: a partial run (ONLY=…) replaces its own rows and keeps the others of the last results.json.
+p.add_argument("--merge", action="store_true")
 a = p.parse_args()
 
 machine = json.load(open(a.machine))
@@ -44,13 +46,15 @@ def ordo(target):
     return out
 
 rows = []
-interp = ordo("Interpreter")
+# A merged partial run re-reads an ordo-one suite's tables only if the suite ran (ONLY names it).
+ran = set((os.environ.get("ONLY") or "interpreter storage").split()) if a.merge else {"interpreter", "storage"}
+interp = ordo("Interpreter") if "interpreter" in ran else {}
 if "interpreter input" in interp and "actor hop" in interp:
     rows.append(dict(key="interpreter_inputs", what="interpreter: inputs handled on a replay of cloned sample customers through the 10 example journeys (pure, no I/O; ordo-one p50)",
                      value=interp["interpreter input"]["throughput"], unit="inputs/s",
                      baseline=interp["actor hop"]["throughput"], baseline_what="plain actor round trips/s (uncontended hop from a task into an actor and back; ordo-one p50)",
                      notes=f"one input costs as much as {interp['actor hop']['throughput'] / interp['interpreter input']['throughput']:.0f} actor hops"))
-storage = ordo("Storage")
+storage = ordo("Storage") if "storage" in ran else {}
 for sync in ("full", "normal"):
     s, r = storage.get(f"store commit {sync}"), storage.get(f"raw upserts {sync}")
     if s and r:
@@ -78,18 +82,41 @@ for r in rows:
     r["machine"] = machine_text
     r["date"] = date
 
+partial = None
+if a.merge and os.path.exists(a.json):
+    # The header keeps describing the full run; the partial one is described after it.
+    previous = json.load(open(a.json))
+    fresh = {r["key"] for r in rows}
+    kept = [r for r in previous.get("figures", []) if r.get("key") not in fresh]
+    rows = kept + rows
+    partial = dict(machine=machine, end=end, date=date, only=os.environ.get("ONLY", ""))
+    partial_runs = [p for p in previous.get("partial_runs", []) if p.get("only") != partial["only"]] + [partial]
+    machine, date = previous.get("machine", machine), previous.get("date", date)
+    end = previous.get("machine_end") or {}
+    if not end and os.path.exists(a.markdown):
+        # Older results.json files kept no end reading; the last header has it.
+        found = re.search(r"at the end: (.*?) —", open(a.markdown).read())
+        end = {"load": found.group(1)} if found else {}
+
 md = ["# Benchmarks", "",
       "Written by `Benchmarks/run.sh`" + (" with `QUICK=1` (a tenth of the full scale)" if a.quick == "1" else "") +
       f" on {date}; every baseline was measured in the same run on the same machine. The same numbers are in `Benchmarks/results.json`; "
       "the ordo-one tables are in `Benchmarks/results-*.md`." +
       f" Code: commit {machine.get('commit') or 'unknown'}. Load average (1/5/15 min) at the start: {machine.get('load', '?')}, at the end: {end.get('load', '?')}"
-      " — on a shared machine, wall-clock figures move with it; waymark-bench also prints CPU time.", "",
+      " — on a shared machine, wall-clock figures move with it; waymark-bench also prints CPU time." +
+      "".join(f" Rows of `ONLY={p['only']}` are from a later partial run (`MERGE=1`) on {p['date']}, commit {p['machine'].get('commit') or 'unknown'},"
+              f" load average {p['machine'].get('load', '?')} at its start and {p['end'].get('load', '?')} at its end."
+              for p in (partial_runs if partial else [])), "",
       "| what | figure | unit | baseline (same run) | ratio | goal | machine | date | notes |",
       "|---|---:|---|---|---:|---|---|---|---|"]
 for r in rows:
+    row_machine, row_date = r.get("machine", machine_text), r.get("date", date)
     base = "—" if r.get("baseline") is None else f"{fmt(r['baseline'])} ({r.get('baseline_what', '')})"
     ratio = "—" if r["ratio"] is None else f"{r['ratio']:.3g}"
-    md.append(f"| {r['what']} | {fmt(r['value'])} | {r['unit']} | {base} | {ratio} | {r.get('goal') or '—'} | {machine_text} | {date[:10]} | {r.get('notes') or ''} |")
+    md.append(f"| {r['what']} | {fmt(r['value'])} | {r['unit']} | {base} | {ratio} | {r.get('goal') or '—'} | {row_machine} | {row_date[:10]} | {r.get('notes') or ''} |")
 md.append("")
 open(a.markdown, "w").write("\n".join(md))
-json.dump({"machine": machine, "date": date, "quick": a.quick == "1", "figures": rows}, open(a.json, "w"), indent=2, sort_keys=True)
+result = {"machine": machine, "machine_end": end, "date": date, "quick": a.quick == "1", "figures": rows}
+if partial:
+    result["partial_runs"] = partial_runs
+json.dump(result, open(a.json, "w"), indent=2, sort_keys=True)

@@ -4,10 +4,12 @@
 #
 #   Benchmarks/run.sh            the full run (1M-event log, 1M customers, 10M passing through; ~30-40 min)
 #   QUICK=1 Benchmarks/run.sh    the same measurements at a tenth of the scale (a few minutes after the build)
-#   ONLY="simulate memory" …     run only some parts: interpreter storage simulate memory passivation restart node
+#   ONLY="simulate memory" …     run only some parts: interpreter storage simulate memory passivation restart node remote
+#   MERGE=1 ONLY=remote …        keep the other rows of the last results.json and replace only this run's
 #
 # Scale knobs (env): SIM_EVENTS, MEM_CUSTOMERS, PASSIVATION_CUSTOMERS, PASSIVATION_RESIDENT,
-# RESTART_CUSTOMERS, RESTART_SHARDS, BENCH_SECONDS (per ordo-one benchmark), NODE_SECONDS (per load step).
+# RESTART_CUSTOMERS, RESTART_SHARDS, BENCH_SECONDS (per ordo-one benchmark), NODE_SECONDS (per load step),
+# REMOTE_SECONDS and REMOTE_CALLERS (node-to-node calls over loopback gRPC).
 # Everything runs on this machine; the node benchmark only talks to 127.0.0.1.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -25,7 +27,7 @@ else
     : "${RESTART_CUSTOMERS:=1000000}" "${BENCH_SECONDS:=5}" "${NODE_SECONDS:=15}"
 fi
 export SIM_EVENTS MEM_CUSTOMERS PASSIVATION_CUSTOMERS PASSIVATION_RESIDENT RESTART_CUSTOMERS BENCH_SECONDS NODE_SECONDS
-ONLY="${ONLY:-interpreter storage simulate memory passivation restart node}"
+export ONLY="${ONLY:-interpreter storage simulate memory passivation restart node remote}"
 wants() { [[ " $ONLY " == *" $1 "* ]]; }
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/waymark-bench.XXXXXX")"
@@ -59,6 +61,7 @@ wants simulate && { log "simulator ($SIM_EVENTS events)"; "$BENCH" simulate >> "
 wants memory && { log "memory ($MEM_CUSTOMERS customers)"; "$BENCH" memory >> "$FIGURES"; }
 wants passivation && { log "passivation ($PASSIVATION_CUSTOMERS customers)"; "$BENCH" passivation >> "$FIGURES"; }
 wants restart && { log "restart ($RESTART_CUSTOMERS customers)"; "$BENCH" restart >> "$FIGURES"; }
+wants remote && { log "node-to-node calls over loopback gRPC"; "$BENCH" remote >> "$FIGURES"; }
 if wants node; then
     # The real `waymark` binary, release, built by this package from the root package
     # (SwiftPM builds a dependency's executable product), sharing the modules built above.
@@ -72,5 +75,5 @@ fi
 "$BENCH" machine > "$WORK/machine-end.json"
 log "writing BENCHMARKS.md and results.json"
 python3 "$HERE/report.py" --figures "$FIGURES" --machine "$WORK/machine.json" --machine-end "$WORK/machine-end.json" --ordo "$HERE" \
-    --markdown "$ROOT/BENCHMARKS.md" --json "$HERE/results.json" --quick "$QUICK"
+    --markdown "$ROOT/BENCHMARKS.md" --json "$HERE/results.json" --quick "$QUICK" ${MERGE:+--merge}
 log "done: $ROOT/BENCHMARKS.md"

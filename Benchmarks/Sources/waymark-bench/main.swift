@@ -6,7 +6,7 @@ import Foundation
 
 let arguments = CommandLine.arguments.dropFirst()
 guard let command = arguments.first else {
-    FileHandle.standardError.write(Data("usage: waymark-bench machine|simulate|memory|passivation|restart|node\n".utf8))
+    FileHandle.standardError.write(Data("usage: waymark-bench machine|simulate|memory|passivation|restart|node|remote\n".utf8))
     exit(2)
 }
 
@@ -18,6 +18,7 @@ do {
     case "passivation": try await MemoryBench.passivation()
     case "restart": try await RestartBench.run()
     case "node": try await NodeBench.run()
+    case "remote": try await RemoteBench.run()
     case "store": try await StoreBench.run()
     case "interpreter": try await InterpreterBench.run()
     default:
