@@ -89,6 +89,31 @@ struct ClusteredJourneysTests {
             return counts.allSatisfy { $0 > 0 } && counts.reduce(0, +) == Double(customers)
         }
 
+        // Gold customers exist before a segment journey is deployed: the deploy checks every known customer, on every shard.
+        let gold = (0..<6).map { "customer-\($0)" }
+        let profiles: [JSONValue] = gold.map { .object(["customer_id": .string($0), "attributes": .object(["tier": .string("gold")])]) }
+        #expect(try await NodeClient(baseURL: urls["node1"]!, timeout: 10).post("/v1/profiles", json: .array(profiles)).status == 202)
+        try await eventually("the gold profiles are applied") {
+            for customer in gold {
+                let answer = try await NodeClient(baseURL: urls["node2"]!, timeout: 10).get("/v1/customers/\(customer)")
+                guard answer.json[path: ["profile", "tier"]] == .string("gold") else { return false }
+            }
+            return true
+        }
+        let vip = """
+            journey: vip
+            entry: { segment: "profile.tier == 'gold'" }
+            steps:
+              - id: welcome
+                send: { channel: push, message: "VIP" }
+            """
+        #expect(try await NodeClient(baseURL: urls["node2"]!, timeout: 10).post("/v1/journeys", text: vip, contentType: "application/yaml").status == 201)
+        let vipKeys = Set(gold.map { "vip/1/welcome/1/\($0)" })
+        try await eventually("every gold customer entered the segment journey") {
+            Set(["node1", "node2"].flatMap(cluster.deliveredKeys)).isSuperset(of: vipKeys)
+        }
+        #expect(Set(["node1", "node2"].flatMap(cluster.deliveredKeys).filter { $0.hasPrefix("vip/") }) == vipKeys, "only the gold customers")
+
         // A changed version through node2 (a nap before the offer), the same content again (unchanged).
         let second = Self.promo("Hello", napFirst: true)
         let changed = try await NodeClient(baseURL: urls["node2"]!, timeout: 10).post("/v1/journeys", text: second, contentType: "application/yaml")
@@ -119,8 +144,8 @@ struct ClusteredJourneysTests {
         nodes["node3"] = try cluster.start("node3")
         urls["node3"] = try await nodes["node3"]!.listeningURL()
         try await eventually("node3 is ready") { try await NodeClient(baseURL: urls["node3"]!, timeout: 10).get("/ready").status == 200 }
-        #expect(try await Self.journeys(urls["node3"]!) == ["welcome": "v1", "ping": "v1", "promo": "v2 undeployed"])
-        #expect(try await database.column("SELECT count(*)::text FROM waymark_journeys") == ["4"], "no folder journey was deployed again")
+        #expect(try await Self.journeys(urls["node3"]!) == ["welcome": "v1", "ping": "v1", "promo": "v2 undeployed", "vip": "v1"])
+        #expect(try await database.column("SELECT count(*)::text FROM waymark_journeys") == ["5"], "no folder journey was deployed again")
 
         for node in nodes.values { node.signal(SIGTERM) }
         for (name, node) in nodes {

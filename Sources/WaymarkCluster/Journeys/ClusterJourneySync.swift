@@ -20,7 +20,7 @@ public actor ClusterJourneySync {
     let registry: any ClusterJourneyRegistry
     let seeds: [JourneySeed]
     let install: @Sendable ([StoredJourneyVersion]) async throws -> Void
-    /// Appends an input to every shard's inbox (for ``ExitRunsMarker``s); nil: exit runs is refused.
+    /// Appends an input to every shard's inbox (``ExitRunsMarker``s, ``SegmentCheckMarker``s); nil: neither is sent.
     let broadcast: (@Sendable (InboxInput) async throws -> Void)?
     let logger: Logger
     /// The generation last installed; nil before the first load.
@@ -56,13 +56,18 @@ public actor ClusterJourneySync {
         try await load()
     }
 
-    /// Deploys through the cluster's table and installs the result here at once.
-    public func deploy(_ definition: JourneyDefinition, source: String?) async throws -> DeployOutcome {
+    /// Deploys through the cluster's table and installs the result here at once. A new segment
+    /// journey is then checked for every known customer, as on a single node: a
+    /// ``SegmentCheckMarker`` goes to every shard's inbox (answered once all are durable).
+    public func deploy(_ definition: JourneyDefinition, source: String?, at now: Date) async throws -> DeployOutcome {
         let outcome = try await registry.deployJourney(definition, source: source)
         try await load()
         logger.info("journey deployed to the cluster", metadata: [
             "journey.id": "\(outcome.journeyID)", "journey.version": "\(outcome.version)", "change": "\(outcome.change.rawValue)",
         ])
+        if outcome.change == .deployed, case .segment = definition.entry.trigger, let broadcast {
+            try await broadcast(SegmentCheckMarker(journeyID: outcome.journeyID, version: outcome.version, at: now).inboxInput)
+        }
         return outcome
     }
 

@@ -29,8 +29,13 @@ extension ShardRunner {
             if !entries.isEmpty || !due.isEmpty {
                 // Local only, but pointless once the lease may be gone: the next owner replays it.
                 guard mayProcess else { break }
-                try await apply(entries: entries, timers: due, to: shard, store: store, loop: &loop)
+                let complete = try await apply(entries: entries, timers: due, to: shard, store: store, loop: &loop)
                 loop.dirty = true
+                if !complete {
+                    // A marker names a journey version this node has not installed yet: read again shortly.
+                    await doorbell.wait(timeout: settings.pollInterval)
+                    continue
+                }
                 if entries.count == 500 { continue }
             }
             // Caught up with the inbox: the schedule ticks due now go into it, and are applied next.
@@ -62,7 +67,7 @@ extension ShardRunner {
     }
 
     /// Picks up journeys deployed on this node since the shard started.
-    private func refreshCatalog(_ shard: Shard, store: SQLiteShardStore, loop: inout RunnerLoop) async throws {
+    func refreshCatalog(_ shard: Shard, store: SQLiteShardStore, loop: inout RunnerLoop) async throws {
         let (versions, generation) = context.local.versions
         guard generation != loop.versionGeneration else { return }
         loop.versionGeneration = generation

@@ -45,7 +45,7 @@ extension NodeAPI {
                 field: "body", details: ["diagnostics": .array(diagnostics.map(Self.json))])
         }
         let outcome = if let clusterJourneys {
-            try await clusterJourneys.deploy(definition, source: text)
+            try await clusterJourneys.deploy(definition, source: text, at: clock.now())
         } else {
             try await engine.deploy([definition])[0]
         }
