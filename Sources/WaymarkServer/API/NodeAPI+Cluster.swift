@@ -31,7 +31,8 @@ extension NodeAPI {
             .object([
                 "id": .string(node.nodeID), "incarnation": .string(node.incarnation), "address": .string(node.advertise),
                 "started_at": .time(node.startedAt), "last_heartbeat": .time(node.lastSeen),
-                "heartbeat_age_seconds": seconds(status.now.timeIntervalSince(node.lastSeen)),
+                // A heartbeat committed while this read ran may be a hair younger than its `now()`.
+                "heartbeat_age_seconds": seconds(max(0, status.now.timeIntervalSince(node.lastSeen))),
                 "live": .bool(node.live), "draining": .bool(node.draining), "shards": .array(node.shards.map { .int($0) }),
             ])
         }
