@@ -51,15 +51,12 @@ import Testing
         }
     }
 
-    @Test(arguments: Input.allCases)
+    @Test(.timeLimit(.minutes(1)), arguments: Input.allCases)
     func diagnosticsMatchTheGolden(_ input: Input) throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         try input.make(in: scratch)
-        let started = ContinuousClock.now
         let result = Fixtures.validate([input.relativePath], in: scratch.url)
-        let elapsed = ContinuousClock.now - started
-        #expect(elapsed < .seconds(5), "refusing \(input.rawValue) took \(elapsed)")
         #expect(result.errorCount == 1)
         Golden.check(DiagnosticReport.text(result), against: Fixtures.url("generated/\(input.rawValue).expected"))
     }
@@ -68,7 +65,7 @@ import Testing
     /// plain scalar, after `#` inside a word, under complex keys) is still refused
     /// or read safely: the process must neither crash nor hang. No golden: what
     /// matters is a prompt error.
-    @Test(arguments: [
+    @Test(.timeLimit(.minutes(1)), arguments: [
         ("apostrophe", "description: don't\nsteps: " + String(repeating: "[", count: 200_000)),
         ("hash-in-flow", "steps: [a#b, " + String(repeating: "[", count: 200_000)),
         ("complex-keys", "steps:\n" + String(repeating: "? ", count: 200_000) + "x\n"),
@@ -77,24 +74,20 @@ import Testing
     ])
     func hiddenNestingIsRefusedQuickly(_ name: String, _ body: String) throws {
         let text = "journey: hostile\nentry:\n  event: signup\n" + body
-        let started = ContinuousClock.now
         let parsed = JourneyFileParser.parse(data: Data(text.utf8), file: "\(name).yaml")
-        #expect(ContinuousClock.now - started < .seconds(5))
         #expect(parsed.hasErrors, "\(name)")
         #expect(parsed.definition == nil)
     }
 
     /// Nesting just inside the limits (64 brackets, 500 levels of indentation) is read,
     /// not refused, and reading it neither crashes nor takes long.
-    @Test(arguments: [
+    @Test(.timeLimit(.minutes(1)), arguments: [
         ("brackets", "      data: { deep: " + String(repeating: "[", count: 60) + "1" + String(repeating: "]", count: 60) + " }\n"),
         ("indentation", "      data:\n" + (0..<500).map { String(repeating: " ", count: $0 + 8) + "k\($0):\n" }.joined() + String(repeating: " ", count: 509) + "end: 1\n"),
     ])
     func nestingWithinTheLimitsIsRead(_ name: String, _ data: String) throws {
         let text = "journey: deep\nentry:\n  event: signup\nsteps:\n  - id: welcome\n    send:\n      channel: email\n      message: hi\n" + data
-        let started = ContinuousClock.now
         let parsed = JourneyFileParser.parse(data: Data(text.utf8), file: "\(name).yaml")
-        #expect(ContinuousClock.now - started < .seconds(5))
         #expect(parsed.diagnostics.isEmpty, "\(parsed.diagnostics)")
         #expect(parsed.definition != nil)
     }

@@ -12,9 +12,9 @@ import WaymarkCluster
 @Suite(.serialized, .timeLimit(.minutes(2))) struct ClusterServiceTests {
     static let shardCount = 4
 
-    static func settings(_ name: String) -> ClusterSettings {
+    static func settings(_ name: String, lease: Duration = .milliseconds(1_500)) -> ClusterSettings {
         var settings = ClusterSettings(postgresURL: "postgres://unused", nodeID: name, advertise: "127.0.0.1:1")
-        settings.leaseDuration = .milliseconds(1_500)
+        settings.leaseDuration = lease
         settings.renewInterval = .milliseconds(250)
         settings.safetyMargin = .milliseconds(500)
         settings.nodeTimeout = .seconds(1)
@@ -30,9 +30,9 @@ import WaymarkCluster
         let group: ServiceGroup
         let task: Task<Void, any Error>
 
-        init(_ name: String, coordinator: any ClusterCoordinator, folder: URL, clocks: ManualClocks? = nil) {
+        init(_ name: String, coordinator: any ClusterCoordinator, folder: URL, clocks: ManualClocks? = nil, lease: Duration = .milliseconds(1_500)) {
             let logger = Logger(label: name, factory: { _ in SwiftLogNoOpLogHandler() })
-            let settings = ClusterServiceTests.settings(name)
+            let settings = ClusterServiceTests.settings(name, lease: lease)
             let instant: @Sendable () -> ContinuousClock.Instant
             if let clocks { instant = { clocks.instant } } else { instant = { ContinuousClock.now } }
             service = ClusterService(
@@ -98,16 +98,17 @@ import WaymarkCluster
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("waymark-service-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let coordinator = InMemoryCoordinator(now: { Date() })
-        let first = RunningNode("first", coordinator: coordinator, folder: folder)
+        // Leases far longer than the test: a lease that ends here was released, never left to expire,
+        // and a loaded machine cannot make the node fence itself mid-drain.
+        let first = RunningNode("first", coordinator: coordinator, folder: folder, lease: .seconds(60))
         try await eventually("the first node runs every shard") { first.service.runningShards.count == Self.shardCount }
         let time = Date(timeIntervalSince1970: 1_800_000_000)
         let inputs = (0..<40).map { InboxInput(payload: .event(CustomerEvent(id: "e\($0)", customerID: "customer-\($0)", name: "visit", time: time)), acceptedAt: time) }
         #expect(try await first.service.inbox.ingest(inputs).allSatisfy { $0 != .duplicate })
         try await eventually("every event is applied") { try await Self.customers(first.service).count == 40 }
 
-        let started = Date()
         try await first.stop()
-        #expect(Date().timeIntervalSince(started) < 1.5, "a drain hands over without waiting for the leases to expire")
+        // Released (no owner) at the epoch it was taken with: handed over, not expired and taken again.
         #expect(await coordinator.leases.allSatisfy { $0.owner == nil && $0.epoch == 1 })
         var snapshotted = 0
         for shard in 0..<Self.shardCount { snapshotted += try await coordinator.latestSnapshot(shard: shard)?.customers.count ?? 0 }
