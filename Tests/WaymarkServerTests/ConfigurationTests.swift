@@ -14,6 +14,7 @@ import WaymarkServer
         #expect(configuration.durability == .full)
         #expect(configuration.auth.ingestTokens.count == 1)
         #expect(configuration.passivation.idleTimeout == 300)
+        #expect(configuration.passivation.policy.timerWindow == 50_000)
         #expect(configuration.retry.maximumDelay == 600)
         #expect(configuration.limits.maximumBatch == 1000)
         #expect(Set(configuration.channels.keys) == ["email", "sms", "push", "wechat", "webhook"])
@@ -46,6 +47,7 @@ import WaymarkServer
         ("port: eighty\n", 1, .wrongType, "whole number"),
         ("auth:\n  admin: [short]\n", 2, .invalidValue, "16 characters"),
         ("passivation:\n  idle_timeout: soon\n", 2, .invalidValue, "duration"),
+        ("passivation:\n  timer_window: 0\n", 2, .invalidValue, "at least 1"),
         ("auth: yes\n", 1, .wrongType, "map"),
     ]
 

@@ -70,11 +70,11 @@ extension NodeConfiguration {
 
     private static func readPassivation(_ node: ConfigNode) throws -> Passivation {
         var passivation = Passivation()
-        for (key, value) in try node.mapping("passivation", allowed: ["idle_timeout", "max_resident"]) {
-            if key == "idle_timeout" {
-                passivation.idleTimeout = try value.duration("passivation.idle_timeout")
-            } else {
-                passivation.maximumResident = try value.int("passivation.max_resident", atLeast: 1)
+        for (key, value) in try node.mapping("passivation", allowed: ["idle_timeout", "max_resident", "timer_window"]) {
+            switch key {
+            case "idle_timeout": passivation.idleTimeout = try value.duration("passivation.idle_timeout")
+            case "timer_window": passivation.timerWindow = try value.int("passivation.timer_window", atLeast: 1)
+            default: passivation.maximumResident = try value.int("passivation.max_resident", atLeast: 1)
             }
         }
         return passivation

@@ -1,4 +1,5 @@
 import Foundation
+import JourneyEngine
 import JourneyRuntime
 import JourneyStorage
 import WaymarkCluster
@@ -37,11 +38,18 @@ public struct NodeConfiguration: Sendable, Hashable {
 
     public init() {}
 
-    /// Idle customer actors leave memory after `idleTimeout`, or when more than `maximumResident` are in it.
+    /// Idle customer actors leave memory after `idleTimeout`, or when more than `maximumResident` are in it;
+    /// each shard keeps `timerWindow` pending timers in memory and reads the rest from its store.
     public struct Passivation: Sendable, Hashable {
         public var idleTimeout: TimeInterval = 300
         public var maximumResident: Int = 100_000
+        public var timerWindow: Int = 25_000
         public init() {}
+
+        /// The engine's policy for these settings.
+        public var policy: PassivationPolicy {
+            PassivationPolicy(idleTimeout: idleTimeout, maximumResident: maximumResident, timerWindow: timerWindow)
+        }
     }
 
     /// Bearer tokens. With none at all, the API is open (and the node should then listen on loopback only).

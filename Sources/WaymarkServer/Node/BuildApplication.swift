@@ -59,7 +59,7 @@ public func buildApplication(_ configuration: NodeConfiguration, options: NodeOp
     let engine = JourneyEngine(
         configuration: EngineConfiguration(
             shardCount: directory.shardCount,
-            passivation: PassivationPolicy(idleTimeout: configuration.passivation.idleTimeout, maximumResident: configuration.passivation.maximumResident),
+            passivation: configuration.passivation.policy,
             channels: channels.rules),
         stores: timed, clock: options.clock, observer: FanoutObserver(observers: [stats, MetricsObserver(metrics: metrics)]),
         relay: channels.relay, seed: UInt64.random(in: 0...UInt64.max), logger: logger)

@@ -33,7 +33,7 @@ func buildClusterNode(
     let metrics = NodeMetrics(runningShards: { local.engineShards }, relayOutcomes: { await local.relays.totals() })
     let stats = JourneyStats()
     let observer = FanoutObserver(observers: [stats, MetricsObserver(metrics: metrics)])
-    let passivation = PassivationPolicy(idleTimeout: configuration.passivation.idleTimeout, maximumResident: configuration.passivation.maximumResident)
+    let passivation = configuration.passivation.policy
     let engine = JourneyEngine(
         configuration: EngineConfiguration(shardCount: shardCount, passivation: passivation, channels: channels.rules),
         stores: stores, clock: options.clock, logger: logger)
