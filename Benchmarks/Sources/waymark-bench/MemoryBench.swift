@@ -78,7 +78,7 @@ enum MemoryBench {
         Report.emit(Figure(
             key: "memory_per_customer", what: "memory per resident customer: RSS delta over \(count / 1000)k customers activated, \(perCustomer) sample events each (actor + state + directory + timers)",
             value: perCustomerBytes, unit: "bytes", goal: "≤ 1,024 bytes",
-            notes: "RSS \(before / 1_048_576) → \(after / 1_048_576) MiB; \(timers) timers pending"))
+            notes: "RSS \(before / 1_048_576) → \(after / 1_048_576) MiB; \(timers) timers in memory (the shard's timer window; the rest wait in its store)"))
     }
 
     @concurrent
