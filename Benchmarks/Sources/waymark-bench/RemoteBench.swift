@@ -31,7 +31,7 @@ enum RemoteBench {
         let ownerTransport = GRPCRemoteCallTransport(routing: ownerRouting, settings: settings, caller: "owner", metrics: RemoteCallMetrics(), logger: logger)
         let owner = WaymarkActorSystem(transport: ownerTransport, host: ownerHost)
         ownerHost.system.withLock { $0 = owner }
-        let ownerService = RemotingService(settings: settings, actorSystem: owner, transport: ownerTransport, queries: nil, logger: logger)
+        let ownerService = RemotingService(settings: settings, actorSystem: owner, transport: ownerTransport, queries: EchoQueries(), logger: logger)
 
         let callerRouting = FixedPeerRouting(shardCount: shardCount)
         let callerMetrics = RemoteCallMetrics()
@@ -62,6 +62,10 @@ enum RemoteBench {
             let remoteCost = try await sequential(sink, count: Int(seconds * 4_000))
             let localCost = try await sequential(localSink, count: Int(seconds * 200_000))
             Report.log("per event: remote p50 \(remoteCost.p50) µs, p99 \(remoteCost.p99) µs; local p50 \(localCost.p50) µs")
+            // The same bytes through the same gRPC service and connection, without actors,
+            // envelope, lanes or routing: how much of the cost is gRPC's own.
+            let echoCost = try await echo(callerTransport, at: address, count: Int(seconds * 2_000))
+            Report.log("gRPC alone (Query echo): mean \(Int(echoCost.mean)) µs, p50 \(echoCost.p50) µs")
             let errors = callerMetrics.counts.errors.values.reduce(0, +)
 
             Report.emit(Figure(
@@ -71,7 +75,8 @@ enum RemoteBench {
             Report.emit(Figure(
                 key: "remote_forward_cost", what: "node-to-node: forwarding one event-sized call (~300 B JSON argument) to its actor's owner over loopback gRPC, one caller, one call at a time (mean wall time per call)",
                 value: remoteCost.mean, unit: "µs/call", baseline: localCost.mean, baselineWhat: "the same call on the local actor",
-                notes: "remote p50 \(remoteCost.p50) µs, p99 \(remoteCost.p99) µs; CPU \(String(format: "%.1f", remoteCost.cpu)) µs per remote call (both ends, one process)"))
+                notes: "remote p50 \(remoteCost.p50) µs, p99 \(remoteCost.p99) µs; CPU \(String(format: "%.1f", remoteCost.cpu)) µs per remote call (both ends, one process); "
+                    + "the same bytes echoed through the same gRPC service without the actor system: mean \(Int(echoCost.mean)) µs, p50 \(echoCost.p50) µs"))
             group.cancelAll()
         }
     }
@@ -119,6 +124,31 @@ enum RemoteBench {
             mean: wall / Double(count) * 1e6, p50: Double(histogram.valueAtPercentile(50)), p99: Double(histogram.valueAtPercentile(99)),
             cpu: (cpuSeconds() - cpuStart) / Double(count) * 1e6)
     }
+}
+
+extension RemoteBench {
+    /// Wall time per `Query` round trip whose answer is its own payload (the event's JSON).
+    static func echo(_ transport: GRPCRemoteCallTransport, at peer: PeerAddress, count: Int) async throws -> Cost {
+        let query = NodeQuery(name: "echo", payload: try JSONEncoder().encode(BenchEvent.sample))
+        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        let cpuStart = cpuSeconds()
+        let start = ContinuousClock.now
+        for _ in 0..<count {
+            let callStart = ContinuousClock.now
+            _ = try await transport.query(query, at: peer)
+            let (seconds, attoseconds) = (ContinuousClock.now - callStart).components
+            _ = histogram.record(UInt64(max(1, seconds * 1_000_000 + attoseconds / 1_000_000_000_000)))
+        }
+        let wall = BenchSupport.seconds(ContinuousClock.now - start)
+        return Cost(
+            mean: wall / Double(count) * 1e6, p50: Double(histogram.valueAtPercentile(50)), p99: Double(histogram.valueAtPercentile(99)),
+            cpu: (cpuSeconds() - cpuStart) / Double(count) * 1e6)
+    }
+}
+
+/// Answers every query with its own payload.
+struct EchoQueries: NodeQueryHandler {
+    func answer(_ query: NodeQuery) async throws -> Data { query.payload }
 }
 
 struct BenchError: Error, CustomStringConvertible {
