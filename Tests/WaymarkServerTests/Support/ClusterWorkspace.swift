@@ -106,7 +106,10 @@ struct ClusterWorkspace {
     }
 
     /// How many leases each node holds now, by node id.
+    /// Empty until the first node has created the cluster's tables (a node listens before it joined).
     func leaseCounts() async throws -> [String: Int] {
+        let created = try await database?.column("SELECT (to_regclass('waymark_leases') IS NOT NULL)::text")
+        guard created == ["true"] else { return [:] }
         let rows = try await database?.column(
             "SELECT split_part(owner, '#', 1) FROM waymark_leases WHERE owner IS NOT NULL AND expires_at > now()") ?? []
         return rows.reduce(into: [:]) { $0[$1, default: 0] += 1 }
