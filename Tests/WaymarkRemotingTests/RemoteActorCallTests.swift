@@ -25,7 +25,8 @@ struct RemoteActorCallTests {
     }
 
     @Test func callsToOneActorRunInTheOrderTheyWereMade() async throws {
-        try await LoopbackNodes.with(["a", "b"]) { nodes in
+        // The last call waits for all the others: its deadline must cover them on a busy machine.
+        try await LoopbackNodes.with(["a", "b"], settings: { _, settings in settings.callTimeout = .seconds(120) }) { nodes in
             let (a, b) = (nodes[0], nodes[1])
             let id = CustomerActorID(customerID: "ordered-1")
             await LoopbackNodes.assign(shard: b.routing.shard(of: id), to: b, in: nodes)
