@@ -14,7 +14,7 @@ struct ClusteredNodesTests {
     /// Three nodes take events; one is SIGKILLed mid-load and a fourth joins. Every acknowledged
     /// event is applied exactly once (the keys equal a single node's run of the same input), and
     /// no key reaches a receiver twice, except a send whose first attempt was cut off by the kill
-    /// (the ledger records it as a takeover; at most one per shard).
+    /// (the ledger records it as a takeover; at most one per customer in flight: 16 per shard).
     @Test func killingOneNodeAndAddingAnotherLosesAndDuplicatesNothing() async throws {
         let database = try await PostgresTestDatabase.make()
         let cluster = try ClusterWorkspace(database: database)
@@ -71,7 +71,7 @@ struct ClusteredNodesTests {
         let takenOver = Set(try await database.column("SELECT idempotency_key FROM waymark_deliveries WHERE takeovers > 0"))
         #expect(Set(all) == expected, "missing: \(expected.subtracting(all).sorted().prefix(10)); extra: \(Set(all).subtracting(expected).sorted().prefix(10))")
         #expect(repeated.isSubset(of: takenOver), "delivered twice without a takeover: \(repeated.subtracting(takenOver).sorted())")
-        #expect(repeated.count <= 8, "more repeats than shards: \(repeated.sorted())")
+        #expect(repeated.count <= 8 * 16, "more repeats than sends in flight on 8 shards: \(repeated.sorted())")
         #expect(try await database.column("SELECT count(*)::text FROM waymark_deliveries WHERE state <> 'delivered'") == ["0"])
         #expect(nodes["node2"]!.output.contains("shard taken over"), "node2 worked before it was killed")
 
