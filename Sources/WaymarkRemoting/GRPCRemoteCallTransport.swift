@@ -72,9 +72,20 @@ public final class GRPCRemoteCallTransport: RemoteCallTransport {
                     .deadlineExceeded, "no owner answered before the call's deadline (\(attempt) attempts)",
                     context: ["customer.id": envelope.recipient.customerID, "call.target": envelope.target])
             }
+            var peer: PeerAddress?
             do {
-                let peer = try await routing.owner(of: envelope.recipient)
-                return try await call(envelope, at: peer, deadline: deadline)
+                peer = try await routing.owner(of: envelope.recipient)
+                return try await call(envelope, at: peer!, deadline: deadline)
+            } catch let error as ActorSystemError where error.code == .unavailable && peer != nil && attempt < settings.maximumRetries {
+                // The owner could not be reached. If the lease table names another owner now (the node
+                // drained or died and its shards moved), that one answers; otherwise this is the answer.
+                await routing.refresh()
+                guard let now = try? await routing.owner(of: envelope.recipient), now.key != peer!.key else { throw error }
+                attempt += 1
+                metrics.movedRetry()
+                logger.debug("owner unreachable and replaced; calling the new owner", metadata: [
+                    "customer.id": "\(envelope.recipient.customerID)", "peer.address": "\(peer!)", "attempt": "\(attempt)",
+                ])
             } catch let error as ActorSystemError where error.code == .moved || error.code == .noOwner {
                 attempt += 1
                 guard attempt <= settings.maximumRetries else { throw error }

@@ -67,6 +67,33 @@ struct RemoteActorCallTests {
         }
     }
 
+    @Test func aCallToAnOwnerThatIsGoneFollowsTheShardToItsNewOwner() async throws {
+        try await LoopbackNodes.with(["a", "b", "c"]) { nodes in
+            let (a, b, c) = (nodes[0], nodes[1], nodes[2])
+            let id = CustomerActorID(customerID: "gone-1")
+            let shard = a.routing.shard(of: id)
+            // a still believes a node that is gone (nothing listens there) owns the shard; c took it.
+            a.routing.assign(shard: shard, to: PeerAddress(host: "127.0.0.1", port: 1))
+            await a.routing.refresh()
+            await LoopbackNodes.assign(shard: shard, to: c, in: nodes, refreshing: [b, c])
+            let recorder = try Recorder.resolve(id: id, using: a.system)
+            #expect(try await recorder.whereAmI() == "c")
+            #expect(a.transport.metrics.counts.movedRetries == 1)
+        }
+    }
+
+    @Test func anUnreachableOwnerThatStillHoldsTheShardIsAnAnswer() async throws {
+        try await LoopbackNodes.with(["a"]) { nodes in
+            let a = nodes[0]
+            let id = CustomerActorID(customerID: "gone-2")
+            a.routing.assign(shard: a.routing.shard(of: id), to: PeerAddress(host: "127.0.0.1", port: 1))
+            await a.routing.refresh()
+            let recorder = try Recorder.resolve(id: id, using: a.system)
+            let error = await #expect(throws: ActorSystemError.self) { try await recorder.whereAmI() }
+            #expect(error?.code == .unavailable)
+        }
+    }
+
     @Test func aShardBetweenOwnersIsWaitedForUntilSomeoneTakesIt() async throws {
         try await LoopbackNodes.with(["a", "b"]) { nodes in
             let (a, b) = (nodes[0], nodes[1])

@@ -203,6 +203,61 @@ struct ClusteredNodesTests {
         }
     }
 
+    /// One node drains (SIGTERM) while the other keeps answering for every customer: calls for
+    /// the draining node's customers are answered `moved` (or find the node gone) and follow the
+    /// shards to their new owner, so no query fails during the handover.
+    @Test func customerQueriesFollowTheShardsOfADrainingNode() async throws {
+        let database = try await PostgresTestDatabase.make()
+        let cluster = try ClusterWorkspace(database: database)
+        defer { cluster.remove() }
+        let first = try cluster.start("first")
+        defer { first.killIfRunning() }
+        let firstURL = try await first.listeningURL()
+        let second = try cluster.start("second")
+        defer { second.killIfRunning() }
+        let secondURL = try await second.listeningURL()
+        try await eventually("the shards are balanced") { try await cluster.leaseCounts() == ["first": 4, "second": 4] }
+        try await eventually("both nodes published their gRPC addresses") {
+            try await database.column("SELECT count(*)::text FROM waymark_nodes WHERE grpc_address IS NOT NULL") == ["2"]
+        }
+        let customers = 16
+        let live = LiveNodes()
+        live.add(firstURL)
+        live.add(secondURL)
+        for (index, batch) in ClusterLoad.batches(customers: customers).enumerated() { try await Self.send(batch, index: index, live: live) }
+        try await eventually(timeout: .seconds(60), "every send is delivered") {
+            Set(cluster.deliveredKeys("first") + cluster.deliveredKeys("second")).count >= ClusterLoad.expectedKeys(customers: customers).count
+        }
+
+        let failures = Notes()
+        let rounds = Counter()
+        let stop = Notes()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while stop.all.isEmpty {
+                    for index in 0..<customers {
+                        let answer = try await NodeClient(baseURL: firstURL, timeout: 10).get("/v1/customers/customer-\(index)")
+                        if answer.status != 200 { failures.add("customer-\(index): \(answer.status) \(answer.text)") }
+                    }
+                    rounds.add()
+                }
+            }
+            try await eventually("a round of queries before the drain") { rounds.value >= 1 }
+            second.signal(SIGTERM)
+            let status = try await second.exitStatus()
+            #expect(status == 0, "second:\n\(second.output.suffix(3000))")
+            try await eventually("first owns every shard") { try await cluster.leaseCounts() == ["first": 8] }
+            let after = rounds.value
+            try await eventually("a full round after the handover") { rounds.value >= after + 2 }
+            stop.add("stop")
+            try await group.waitForAll()
+        }
+        let failed = failures.all
+        #expect(failed.count == 0, "queries failed during the handover: \(failed.prefix(3))")
+        first.signal(SIGTERM)
+        #expect(try await first.exitStatus() == 0)
+    }
+
     /// Posts a batch to a live node, moving on to another until one acknowledges it (202).
     static func send(_ batch: JSONValue, index: Int, live: LiveNodes) async throws {
         for attempt in 0..<100 {
@@ -223,4 +278,12 @@ struct ClusteredNodesTests {
             return (Int(parts[0])!, Int64(parts[1])!)
         })
     }
+}
+
+/// Lines noted by concurrent tasks.
+final class Notes: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    func add(_ line: String) { lines.withLock { $0.append(line) } }
+    var all: [String] { lines.withLock { $0 } }
 }

@@ -95,7 +95,7 @@ func buildClusterNode(
 
     // Shut down in reverse: the server stops taking requests, then the node hands its shards over.
     let groupConfiguration = NodeServiceGroup.configuration(
-        core: service, between: remoting.service.map { [$0] } ?? [], application: application, signals: options.gracefulShutdownSignals, logger: logger)
+        core: service, underCore: remoting.service.map { [$0] } ?? [], application: application, signals: options.gracefulShutdownSignals, logger: logger)
     logger.info("cluster node built", metadata: [
         "node.data": "\(configuration.dataDirectory)", "node.shards": "\(shardCount)", "cluster.postgres": "\(PostgresCoordinator.redacted(cluster.postgresURL))",
         "node.advertise": "\(cluster.advertise)",
