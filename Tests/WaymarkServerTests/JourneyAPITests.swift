@@ -84,6 +84,10 @@ import WaymarkServer
             let after = try await client.get("/v1/journeys").json[path: ["journeys"]].arrayValue?.first
             #expect(after?[path: ["active"]] == false)
             #expect(try await client.delete("/v1/journeys/nudge").status == 404, "already undeployed")
+            // Stats count what was committed; the run's end is readable from the actor a moment before.
+            try await eventually("the stats count the undeploy") {
+                try await client.get("/v1/journeys/nudge/stats").json[path: ["exited", "undeployed"]] == 1
+            }
             let stats = try await client.get("/v1/journeys/nudge/stats")
             #expect(stats.number("entered") == 1)
             #expect(stats.json[path: ["exited", "undeployed"]] == 1)
