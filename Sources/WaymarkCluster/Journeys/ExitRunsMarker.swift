@@ -10,8 +10,8 @@ import JourneyRuntime
 /// customer the shard knows at that point, the run of the journey with reason `undeployed`.
 /// The node that receives the request appends one to every shard after the journey is
 /// undeployed in the cluster's table. Applying it twice changes nothing (the runs are gone).
-public struct ExitRunsMarker: Sendable, Hashable {
-    static let eventName = "waymark.exit_runs"
+public struct ExitRunsMarker: InboxMarker, Hashable {
+    public static let eventName = "waymark.exit_runs"
 
     public var journeyID: String
     public var at: Date
@@ -21,18 +21,10 @@ public struct ExitRunsMarker: Sendable, Hashable {
         self.at = at
     }
 
-    /// Reads a marker back out of an inbox input; nil for anything else.
-    public init?(_ input: InboxInput) {
-        guard case .event(let event) = input.payload, event.customerID == ScheduleTickMarker.customerID, event.name == Self.eventName,
-            let journeyID = event.properties["journey_id"]?.stringValue
-        else { return nil }
-        self.init(journeyID: journeyID, at: event.time)
+    public init?(properties: [String: JSONValue], at: Date) {
+        guard let journeyID = properties["journey_id"]?.stringValue else { return nil }
+        self.init(journeyID: journeyID, at: at)
     }
 
-    /// The inbox input that carries the marker (an empty customer id, which no API input has).
-    public var inboxInput: InboxInput {
-        let event = CustomerEvent(
-            id: nil, customerID: ScheduleTickMarker.customerID, name: Self.eventName, time: at, properties: ["journey_id": .string(journeyID)])
-        return InboxInput(payload: .event(event), acceptedAt: at)
-    }
+    public var properties: [String: JSONValue] { ["journey_id": .string(journeyID)] }
 }
