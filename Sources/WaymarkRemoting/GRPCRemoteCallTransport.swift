@@ -78,9 +78,18 @@ public final class GRPCRemoteCallTransport: RemoteCallTransport {
                 return try await call(envelope, at: peer!, deadline: deadline)
             } catch let error as ActorSystemError where error.code == .unavailable && peer != nil && attempt < settings.maximumRetries {
                 // The owner could not be reached. If the lease table names another owner now (the node
-                // drained or died and its shards moved), that one answers; otherwise this is the answer.
+                // drained or died and its shards moved), that one answers; if nobody owns the shard
+                // (a drained node released it and the next has not taken it yet), the call waits for
+                // the next owner as after `no_owner`; if the unreachable node still holds it, this is
+                // the answer.
                 await routing.refresh()
-                guard let now = try? await routing.owner(of: envelope.recipient), now.key != peer!.key else { throw error }
+                do {
+                    guard try await routing.owner(of: envelope.recipient).key != peer!.key else { throw error }
+                } catch let lookup as ActorSystemError where lookup.code == .noOwner {
+                    attempt += 1
+                    try await Task.sleep(until: min(ContinuousClock.now.advanced(by: .milliseconds(50)), deadline), clock: .continuous)
+                    continue
+                }
                 attempt += 1
                 metrics.movedRetry()
                 logger.debug("owner unreachable and replaced; calling the new owner", metadata: [

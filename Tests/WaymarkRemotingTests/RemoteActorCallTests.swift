@@ -118,10 +118,12 @@ struct RemoteActorCallTests {
             let slow = CustomerActorID(customerID: "slow-1")
             await LoopbackNodes.assign(shard: b.routing.shard(of: slow), to: b, in: nodes)
             let recorder = try Recorder.resolve(id: slow, using: a.system)
-            // A slow call, and one queued behind it in the actor's lane: both run out of time.
+            // A slow call, and another queued behind it in the actor's lane: both run out of time.
+            // The queued one is slow too: when the first leaves the lane at its deadline, the
+            // queued call may still have a moment left, which must not be enough to answer.
             let slowCall = Task { try await recorder.linger(milliseconds: 60_000) }
             while a.transport.laneArrivals < 1 { await Task.yield() }
-            let queued = await #expect(throws: ActorSystemError.self) { try await recorder.whereAmI() }
+            let queued = await #expect(throws: ActorSystemError.self) { try await recorder.linger(milliseconds: 60_000) }
             #expect(queued?.code == .deadlineExceeded)
             let error = await #expect(throws: ActorSystemError.self) { try await slowCall.value }
             #expect(error?.code == .deadlineExceeded)
