@@ -104,18 +104,14 @@ enum NodeBench {
     /// Sends `count` events in batches of 100 over `senders` connections as fast as they are accepted.
     static func burst(port: Int, count: Int, senders: Int, name: String) async -> Int {
         let sent = SentCounter()
-        await withTaskGroup(of: Void.self) { group in
-            for sender in 0..<senders {
-                group.addTask {
-                    guard let connection = try? Connection(port: port) else { return }
-                    var k = sender
-                    while k * 100 < count {
-                        let parts = (0..<100).map { #"{"customer_id":"b\#(sender)-\#((k * 100 + $0) % 100000)","event":"\#(name)","properties":{"t":"0"}}"# }
-                        let body = Array(#"{"batch":[\#(parts.joined(separator: ","))]}"#.utf8)
-                        if connection.request("POST", "/v1/events", body: body) == 202 { sent.count.withLock { $0 += 100 } }
-                        k += senders
-                    }
-                }
+        await onThreads(senders) { sender in
+            guard let connection = try? Connection(port: port) else { return }
+            var k = sender
+            while k * 100 < count {
+                let parts = (0..<100).map { #"{"customer_id":"b\#(sender)-\#((k * 100 + $0) % 100000)","event":"\#(name)","properties":{"t":"0"}}"# }
+                let body = Array(#"{"batch":[\#(parts.joined(separator: ","))]}"#.utf8)
+                if connection.request("POST", "/v1/events", body: body) == 202 { sent.count.withLock { $0 += 100 } }
+                k += senders
             }
         }
         return sent.count.withLock { $0 }
@@ -216,27 +212,23 @@ enum NodeBench {
         let start = Loopback.nowNanoseconds() + 100_000_000
         let end = start + UInt64(duration) * 1_000_000_000
         let sent = SentCounter()
-        await withTaskGroup(of: Void.self) { group in
-            for sender in 0..<senders {
-                group.addTask {
-                    guard let connection = try? Connection(port: port) else { return }
-                    var k = 0
-                    while true {
-                        let due = start + UInt64((Double(k * senders + sender) * interval) * 1e9)
-                        if due >= end { break }
-                        let now = Loopback.nowNanoseconds()
-                        if due > now { usleep(UInt32((due - now) / 1000)) }
-                        var parts: [String] = []
-                        for i in 0..<batch { parts.append(#"{"customer_id":"l\#(sender)-\#((k * batch + i) % 100000)","event":"bench_ping","properties":{"t":"\#(due)"}}"#) }
-                        let body = Array(#"{"batch":[\#(parts.joined(separator: ","))]}"#.utf8)
-                        let posted = Loopback.nowNanoseconds()
-                        if connection.request("POST", "/v1/events", body: body) == 202 { sent.count.withLock { $0 += batch } }
-                        let answered = Loopback.nowNanoseconds() - posted
-                        sent.slowest.withLock { $0 = max($0, answered) }
-                        if answered > 1_000_000_000 { sent.slowAnswers.withLock { $0 += 1 } }
-                        k += 1
-                    }
-                }
+        await onThreads(senders) { sender in
+            guard let connection = try? Connection(port: port) else { return }
+            var k = 0
+            while true {
+                let due = start + UInt64((Double(k * senders + sender) * interval) * 1e9)
+                if due >= end { break }
+                let now = Loopback.nowNanoseconds()
+                if due > now { usleep(UInt32((due - now) / 1000)) }
+                var parts: [String] = []
+                for i in 0..<batch { parts.append(#"{"customer_id":"l\#(sender)-\#((k * batch + i) % 100000)","event":"bench_ping","properties":{"t":"\#(due)"}}"#) }
+                let body = Array(#"{"batch":[\#(parts.joined(separator: ","))]}"#.utf8)
+                let posted = Loopback.nowNanoseconds()
+                if connection.request("POST", "/v1/events", body: body) == 202 { sent.count.withLock { $0 += batch } }
+                let answered = Loopback.nowNanoseconds() - posted
+                sent.slowest.withLock { $0 = max($0, answered) }
+                if answered > 1_000_000_000 { sent.slowAnswers.withLock { $0 += 1 } }
+                k += 1
             }
         }
         let sentCount = sent.count.withLock { $0 }
@@ -281,4 +273,31 @@ final class SentCounter: Sendable {
     /// The slowest answer to a POST, in nanoseconds, and how many took over a second.
     let slowest = Mutex<UInt64>(0)
     let slowAnswers = Mutex(0)
+}
+
+/// Runs `body(0..<count)` each on a thread of its own and returns when all have.
+///
+/// Load senders block in `usleep` and in socket calls: on the cooperative pool (as many
+/// threads as cores, two here) four of them ran two at a time and the other two sent
+/// their whole schedule late at the end, which showed up as a latency tail as long as
+/// the run. The sink already runs on threads of its own for the same reason.
+func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) async {
+    let running = Countdown(count)
+    await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+        for index in 0..<count {
+            Thread.detachNewThread {
+                body(index)
+                if running.finishOne() { finished.resume() }
+            }
+        }
+    }
+}
+
+/// Counts down; the call that reaches zero is told so.
+final class Countdown: Sendable {
+    private let remaining: Mutex<Int>
+
+    init(_ count: Int) { remaining = Mutex(count) }
+
+    func finishOne() -> Bool { remaining.withLock { $0 -= 1; return $0 == 0 } }
 }
