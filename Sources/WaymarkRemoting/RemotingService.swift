@@ -57,6 +57,33 @@ public final class RemotingService: Service, Sendable {
             services: [NodeService(actorSystem: actorSystem, queries: queries, metrics: transport.metrics, logger: logger)],
             interceptors: [ClusterSecretServerInterceptor(secret: Array(settings.secret.utf8), logger: logger)])
         let clients = transport.clients
+        let logger = logger
+        // A graceful stop that never ends is a node that never exits: the server and the peer
+        // clients get `shutdownGrace` to close their connections, then they are cancelled.
+        try await withThrowingTaskGroup(of: Bool.self) { bounded in
+            bounded.addTask {
+                try await self.serve(server: server, serverTransport: serverTransport, clients: clients)
+                return true
+            }
+            bounded.addTask {
+                try await gracefulShutdown()
+                try await Task.sleep(for: Self.shutdownGrace)
+                return false
+            }
+            let finished = try await bounded.next() ?? true
+            if !finished {
+                logger.warning("node-to-node connections did not close within the grace period; closing them now", metadata: [
+                    "grace": "\(Self.shutdownGrace)"
+                ])
+            }
+            bounded.cancelAll()
+        }
+    }
+
+    /// How long a graceful stop waits for open node-to-node connections to close.
+    static let shutdownGrace: Duration = .seconds(5)
+
+    private func serve(server: GRPCServer<HTTP2ServerTransport.Posix>, serverTransport: HTTP2ServerTransport.Posix, clients: PeerClients) async throws {
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { try await server.serve() }

@@ -39,6 +39,11 @@ final class ChildNode: Sendable {
     /// The exit status (the signal number if a signal ended it) once the process ends;
     /// bounded: a hung node is killed and the test fails.
     func exitStatus(timeout: Duration = .seconds(60)) async throws -> Int32 {
-        try await child.termination(timeout: timeout).status
+        do {
+            return try await child.termination(timeout: timeout).status
+        } catch let error as ChildProcess.DeadlineExceeded {
+            Issue.record("\(error); its log ends with:\n\(output.suffix(4000))")
+            throw error
+        }
     }
 }
