@@ -75,7 +75,7 @@ struct ClusteredJourneysTests {
         let accepted = try await NodeClient(baseURL: urls["node2"]!, timeout: 10).post("/v1/events", json: .array(events))
         #expect(accepted.status == 202, "\(accepted.text)")
         let expected = Set((0..<customers).map { "promo/1/offer/1/customer-\($0)" })
-        try await eventually(timeout: .seconds(60), "every customer got the offer") {
+        try await eventually(timeout: .seconds(120), "every customer got the offer") {
             Set(["node1", "node2"].flatMap(cluster.deliveredKeys)).isSuperset(of: expected)
         }
         #expect(cluster.deliveredKeys("node1").contains { $0.hasPrefix("promo/") }, "node1's shards ran it")
