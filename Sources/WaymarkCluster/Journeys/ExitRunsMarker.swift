@@ -10,7 +10,7 @@ import JourneyRuntime
 /// customer the shard knows at that point, the run of the journey with reason `undeployed`.
 /// The node that receives the request appends one to every shard after the journey is
 /// undeployed in the cluster's table. Applying it twice changes nothing (the runs are gone).
-public struct ExitRunsMarker: InboxMarker, Hashable {
+public struct ExitRunsMarker: JourneyInstantMarker, Hashable {
     public static let eventName = "waymark.exit_runs"
 
     public var journeyID: String
@@ -20,11 +20,4 @@ public struct ExitRunsMarker: InboxMarker, Hashable {
         self.journeyID = journeyID
         self.at = at
     }
-
-    public init?(properties: [String: JSONValue], at: Date) {
-        guard let journeyID = properties["journey_id"]?.stringValue else { return nil }
-        self.init(journeyID: journeyID, at: at)
-    }
-
-    public var properties: [String: JSONValue] { ["journey_id": .string(journeyID)] }
 }

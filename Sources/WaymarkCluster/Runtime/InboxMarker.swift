@@ -39,3 +39,18 @@ extension InboxMarker {
         return InboxInput(payload: .event(event), acceptedAt: at)
     }
 }
+
+/// A marker that names a journey and an instant, and carries nothing else.
+public protocol JourneyInstantMarker: InboxMarker {
+    var journeyID: String { get }
+    init(journeyID: String, at: Date)
+}
+
+extension JourneyInstantMarker {
+    public init?(properties: [String: JSONValue], at: Date) {
+        guard let journeyID = properties["journey_id"]?.stringValue else { return nil }
+        self.init(journeyID: journeyID, at: at)
+    }
+
+    public var properties: [String: JSONValue] { ["journey_id": .string(journeyID)] }
+}

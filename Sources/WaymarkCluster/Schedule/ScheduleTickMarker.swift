@@ -8,7 +8,7 @@ import JourneyRuntime
 /// the marker created), and the runs it starts get the same ids and send keys on any
 /// owner. Its de-duplication is the schedule mark
 /// (``ClusterCoordinator/appendScheduleTick(shard:tick:owner:epoch:)``).
-public struct ScheduleTickMarker: InboxMarker, Hashable {
+public struct ScheduleTickMarker: JourneyInstantMarker, Hashable {
     public static let eventName = "waymark.schedule_tick"
 
     public var journeyID: String
@@ -19,11 +19,4 @@ public struct ScheduleTickMarker: InboxMarker, Hashable {
         self.journeyID = journeyID
         self.at = at
     }
-
-    public init?(properties: [String: JSONValue], at: Date) {
-        guard let journeyID = properties["journey_id"]?.stringValue else { return nil }
-        self.init(journeyID: journeyID, at: at)
-    }
-
-    public var properties: [String: JSONValue] { ["journey_id": .string(journeyID)] }
 }
