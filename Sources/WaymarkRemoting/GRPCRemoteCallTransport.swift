@@ -80,14 +80,12 @@ public final class GRPCRemoteCallTransport: RemoteCallTransport {
                 // The owner could not be reached. If the lease table names another owner now (the node
                 // drained or died and its shards moved), that one answers; if nobody owns the shard
                 // (a drained node released it and the next has not taken it yet), the call waits for
-                // the next owner as after `no_owner`; if the unreachable node still holds it, this is
-                // the answer.
+                // the next owner as after `no_owner` (the next lookup answers that, and its branch below
+                // counts and paces the wait); if the unreachable node still holds it, this is the answer.
                 await routing.refresh()
                 do {
                     guard try await routing.owner(of: envelope.recipient).key != peer!.key else { throw error }
                 } catch let lookup as ActorSystemError where lookup.code == .noOwner {
-                    attempt += 1
-                    try await Task.sleep(until: min(ContinuousClock.now.advanced(by: .milliseconds(50)), deadline), clock: .continuous)
                     continue
                 }
                 attempt += 1

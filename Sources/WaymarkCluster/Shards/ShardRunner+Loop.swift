@@ -24,7 +24,11 @@ extension ShardRunner {
             // with it (a journey this node lists is the journey its shards run from then on).
             try await refreshCatalog(shard, store: store, loop: &loop)
             // Timers beyond the shard's memory window come from its local store, page by page.
-            if (try? await shard.pageInTimersIfNeeded()) == nil { logger.error("reading the next page of timers failed; will retry") }
+            do {
+                try await shard.pageInTimersIfNeeded()
+            } catch {
+                logger.error("reading the next page of timers failed; will retry", metadata: ["error": "\(error)"])
+            }
             let due = await shard.takeDueTimers(now: context.clock.now())
             if !entries.isEmpty || !due.isEmpty {
                 // Local only, but pointless once the lease may be gone: the next owner replays it.
