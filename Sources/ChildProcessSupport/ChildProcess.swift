@@ -79,8 +79,6 @@ public final class ChildProcess: Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    public var processIdentifier: Int32 { process.processIdentifier }
-
     /// True until the termination handler has run.
     public var isRunning: Bool { exit.ending == nil }
 
