@@ -68,4 +68,10 @@ public struct SendAttribution: Sendable, Hashable, Codable {
     public var stepID: String
     public var channel: String
     public var template: String?
+
+    public init(stepID: String, channel: String, template: String?) {
+        self.stepID = stepID
+        self.channel = channel
+        self.template = template
+    }
 }
