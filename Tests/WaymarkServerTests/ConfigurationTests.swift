@@ -15,6 +15,7 @@ import WaymarkServer
         #expect(configuration.auth.ingestTokens.count == 1)
         #expect(configuration.passivation.idleTimeout == 300)
         #expect(configuration.passivation.policy.timerWindow == 50_000)
+        #expect(configuration.passivation.policy.compactAfter == 60)
         #expect(configuration.retry.maximumDelay == 600)
         #expect(configuration.limits.maximumBatch == 1000)
         #expect(Set(configuration.channels.keys) == ["email", "sms", "push", "wechat", "webhook"])
@@ -35,6 +36,12 @@ import WaymarkServer
         #expect(configuration.dataDirectory == "data")
         #expect(configuration.journeysDirectory == "journeys")
         #expect(!configuration.auth.isEnabled)
+        #expect(configuration.passivation.policy.compactAfter == 30)
+    }
+
+    @Test func packingIdleStateCanBeTurnedOff() throws {
+        let configuration = try NodeConfiguration.parse("passivation:\n  compact_after: never\n", file: "node.yaml")
+        #expect(configuration.passivation.policy.compactAfter == .infinity)
     }
 
     /// (config text, line, code, words the message must contain)
@@ -48,6 +55,7 @@ import WaymarkServer
         ("auth:\n  admin: [short]\n", 2, .invalidValue, "16 characters"),
         ("passivation:\n  idle_timeout: soon\n", 2, .invalidValue, "duration"),
         ("passivation:\n  timer_window: 0\n", 2, .invalidValue, "at least 1"),
+        ("passivation:\n  compact_after: later\n", 2, .invalidValue, "duration"),
         ("auth: yes\n", 1, .wrongType, "map"),
     ]
 

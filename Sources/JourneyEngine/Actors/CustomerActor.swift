@@ -8,17 +8,26 @@ import JourneyRuntime
 /// feeds it inputs in inbox order and commits what it returns. Its id is the
 /// customer id, so any caller that can reach the actor system can address it
 /// (`snapshot()`, `lookup(recentActions:)`), wherever the customer's shard lives.
+///
+/// While the customer is idle its shard may ask it to ``compact()``: the state is
+/// then held packed (``CompactCustomerState``, a few hundred bytes instead of a
+/// couple of kilobytes) until the next input unpacks it.
 public distributed actor CustomerActor {
     public typealias ActorSystem = WaymarkActorSystem
 
-    private var state: CustomerState
+    private enum Held {
+        case live(CustomerState)
+        case compact(CompactCustomerState)
+    }
+
+    private var held: Held
     /// Whether the customer exists: loaded from the store, or changed by an input since.
     private var isKnown: Bool
-    /// The shard's store, where the customer's committed actions are read from.
-    private let history: (any ShardStore)?
+    /// Where the customer's committed actions are read from (the shard's store).
+    private let history: CustomerActionHistory?
 
-    public init(state: CustomerState, isKnown: Bool = true, history: (any ShardStore)? = nil, actorSystem: WaymarkActorSystem) {
-        self.state = state
+    public init(state: CustomerState, isKnown: Bool = true, history: CustomerActionHistory? = nil, actorSystem: WaymarkActorSystem) {
+        self.held = .live(state)
         self.isKnown = isKnown
         self.history = history
         self.actorSystem = actorSystem
@@ -29,10 +38,31 @@ public distributed actor CustomerActor {
         state
     }
 
+    /// The state, unpacked for reading (a compact customer stays compact).
+    private var state: CustomerState {
+        switch held {
+        case .live(let state): state
+        case .compact(let compact): compact.decoded()
+        }
+    }
+
+    /// Packs the state until the next input; the shard calls this for customers idle a while.
+    public func compact() {
+        guard case .live(let state) = held else { return }
+        held = .compact(CompactCustomerState(state))
+    }
+
+    /// Whether the state is packed (for tests and metrics).
+    public var isCompact: Bool {
+        if case .compact = held { return true }
+        return false
+    }
+
     /// The customer as the API shows them: their state and their latest committed actions,
     /// newest first; nil for a customer the node has never seen (no input, nothing stored).
     public distributed func lookup(recentActions limit: Int) async throws -> CustomerLookup? {
         guard isKnown else { return nil }
+        let state = state
         let actions = try await history?.recentActions(of: state.customerID, limit: limit) ?? []
         return CustomerLookup(state: state, actions: actions)
     }
@@ -40,7 +70,11 @@ public distributed actor CustomerActor {
     /// Applies one input with the shard's interpreter and returns the effects and the new state
     /// (which the shard commits). Local only: the interpreter is not something to send over a wire.
     public func apply(_ input: CustomerInput, at now: Date, using interpreter: Interpreter) -> (effects: [Effect], state: CustomerState) {
+        var state = state
+        // Release the held copy first, so the interpreter's changes find its buffers uniquely referenced.
+        held = .live(CustomerState(customerID: ""))
         let effects = interpreter.handle(input, state: &state, now: now)
+        held = .live(state)
         isKnown = true
         return (effects, state)
     }

@@ -12,6 +12,10 @@ import JourneyRuntime
 /// `lastUsed` order. Passivating pops from the front (skipping entries a later
 /// touch made stale) only as far as it removes something, so its cost is the
 /// number of actors it passivates, not the number resident.
+///
+/// Compaction walks the same queue with a second cursor: every live entry whose
+/// stamp is at most ``compactedThrough`` has been handed out for compaction, and
+/// a touch gives a newer stamp, so a customer used again leaves that set by itself.
 struct CustomerDirectory {
     private var actors: [String: Entry] = [:]
     /// Touches in order: the customer and the stamp of that touch.
@@ -21,6 +25,10 @@ struct CustomerDirectory {
     let idleTimeout: TimeInterval
     /// The most actors held at once; the least recently used go first beyond it.
     let maximumResident: Int
+    /// How long an actor may sit unused before its state is packed.
+    let compactAfter: TimeInterval
+    /// Touches up to this stamp have been considered for compaction.
+    private var compactedThrough: UInt64 = 0
 
     struct Entry {
         let actor: CustomerActor
@@ -28,9 +36,10 @@ struct CustomerDirectory {
         var stamp: UInt64
     }
 
-    init(idleTimeout: TimeInterval, maximumResident: Int) {
+    init(idleTimeout: TimeInterval, maximumResident: Int, compactAfter: TimeInterval = .infinity) {
         self.idleTimeout = idleTimeout
         self.maximumResident = maximumResident
+        self.compactAfter = compactAfter
     }
 
     var count: Int { actors.count }
@@ -67,6 +76,35 @@ struct CustomerDirectory {
             actors.removeValue(forKey: front.customerID)
         }
         return before - actors.count
+    }
+
+    /// The actors idle for `compactAfter` or longer that were not handed out before, least
+    /// recently used first. Costs the number returned plus a binary search.
+    mutating func idleToCompact(now: Date) -> [CustomerActor] {
+        guard compactAfter.isFinite else { return [] }
+        var index = firstTouch(after: compactedThrough)
+        var idle: [CustomerActor] = []
+        while index < recency.count {
+            let touch = recency[index]
+            if let entry = actors[touch.customerID], entry.stamp == touch.stamp {
+                guard now.timeIntervalSince(entry.lastUsed) >= compactAfter else { break }
+                idle.append(entry.actor)
+            }
+            compactedThrough = touch.stamp
+            index += 1
+        }
+        return idle
+    }
+
+    /// The position of the first touch with a stamp above `stamp` (the queue is in stamp order).
+    private func firstTouch(after stamp: UInt64) -> Int {
+        var low = 0
+        var high = recency.count
+        while low < high {
+            let middle = (low + high) / 2
+            if recency[middle].stamp <= stamp { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// Rebuilds the queue from the live entries, in touch order.

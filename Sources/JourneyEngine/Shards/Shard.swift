@@ -14,6 +14,8 @@ import Logging
 public actor Shard {
     public let index: Int
     let store: any ShardStore
+    /// The store as customer actors read their actions from it (one shared reference).
+    let actionHistory: CustomerActionHistory
     let actorSystem: WaymarkActorSystem
     let logger: Logger
     let observer: (any ShardObserver)?
@@ -41,9 +43,11 @@ public actor Shard {
     ) {
         self.index = index
         self.store = store
+        self.actionHistory = CustomerActionHistory(store: store)
         self.interpreter = interpreter
         self.actorSystem = actorSystem
-        self.directory = CustomerDirectory(idleTimeout: passivation.idleTimeout, maximumResident: passivation.maximumResident)
+        self.directory = CustomerDirectory(
+            idleTimeout: passivation.idleTimeout, maximumResident: passivation.maximumResident, compactAfter: passivation.compactAfter)
         self.timers = TimerQueue(window: passivation.timerWindow)
         self.logicalNow = start
         self.observer = observer
@@ -153,6 +157,9 @@ public actor Shard {
         }
         try await flush()
         _ = directory.passivate(now: logicalNow)
+        for actor in directory.idleToCompact(now: logicalNow) {
+            await actor.whenLocal { $0.compact() }
+        }
     }
 
     /// The actor of a customer: already resident, or activated from the store's snapshot.
@@ -170,7 +177,7 @@ public actor Shard {
         }
         let actor = actorSystem.makeActor(id: CustomerActorID(customerID: customerID)) {
             CustomerActor(
-                state: stored ?? CustomerState(customerID: customerID), isKnown: stored != nil, history: store, actorSystem: actorSystem)
+                state: stored ?? CustomerState(customerID: customerID), isKnown: stored != nil, history: actionHistory, actorSystem: actorSystem)
         }
         directory.touch(customerID, actor: actor, at: now)
         return actor
@@ -198,10 +205,14 @@ public struct PassivationPolicy: Sendable {
     /// Pending timers a shard keeps in memory between pages read from its store
     /// (up to twice this); nil keeps every timer in memory (the simulator).
     public var timerWindow: Int?
+    /// Resident actors unused this long keep their state packed (``CompactCustomerState``)
+    /// until their next input; `.infinity` never packs (the simulator, which values speed).
+    public var compactAfter: TimeInterval
 
-    public init(idleTimeout: TimeInterval = 300, maximumResident: Int = 100_000, timerWindow: Int? = 25_000) {
+    public init(idleTimeout: TimeInterval = 300, maximumResident: Int = 100_000, timerWindow: Int? = 25_000, compactAfter: TimeInterval = 30) {
         self.idleTimeout = idleTimeout
         self.maximumResident = maximumResident
         self.timerWindow = timerWindow
+        self.compactAfter = compactAfter
     }
 }

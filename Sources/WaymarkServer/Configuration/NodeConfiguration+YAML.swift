@@ -70,9 +70,13 @@ extension NodeConfiguration {
 
     private static func readPassivation(_ node: ConfigNode) throws -> Passivation {
         var passivation = Passivation()
-        for (key, value) in try node.mapping("passivation", allowed: ["idle_timeout", "max_resident", "timer_window"]) {
+        for (key, value) in try node.mapping("passivation", allowed: ["idle_timeout", "max_resident", "timer_window", "compact_after"]) {
             switch key {
             case "idle_timeout": passivation.idleTimeout = try value.duration("passivation.idle_timeout")
+            case "compact_after":
+                // `never` keeps every resident customer's state unpacked (more memory, no unpacking).
+                passivation.compactAfter = (try? value.string("passivation.compact_after")) == "never"
+                    ? .infinity : try value.duration("passivation.compact_after")
             case "timer_window": passivation.timerWindow = try value.int("passivation.timer_window", atLeast: 1)
             default: passivation.maximumResident = try value.int("passivation.max_resident", atLeast: 1)
             }

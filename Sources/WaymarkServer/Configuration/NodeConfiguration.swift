@@ -39,16 +39,18 @@ public struct NodeConfiguration: Sendable, Hashable {
     public init() {}
 
     /// Idle customer actors leave memory after `idleTimeout`, or when more than `maximumResident` are in it;
-    /// each shard keeps `timerWindow` pending timers in memory and reads the rest from its store.
+    /// each shard keeps `timerWindow` pending timers in memory and reads the rest from its store;
+    /// actors unused for `compactAfter` keep their state packed until their next input.
     public struct Passivation: Sendable, Hashable {
         public var idleTimeout: TimeInterval = 300
         public var maximumResident: Int = 100_000
         public var timerWindow: Int = 25_000
+        public var compactAfter: TimeInterval = 30
         public init() {}
 
         /// The engine's policy for these settings.
         public var policy: PassivationPolicy {
-            PassivationPolicy(idleTimeout: idleTimeout, maximumResident: maximumResident, timerWindow: timerWindow)
+            PassivationPolicy(idleTimeout: idleTimeout, maximumResident: maximumResident, timerWindow: timerWindow, compactAfter: compactAfter)
         }
     }
 
