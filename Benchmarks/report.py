@@ -54,6 +54,12 @@ if "interpreter input" in interp and "actor hop" in interp:
                      value=interp["interpreter input"]["throughput"], unit="inputs/s",
                      baseline=interp["actor hop"]["throughput"], baseline_what="plain actor round trips/s (uncontended hop from a task into an actor and back; ordo-one p50)",
                      notes=f"one input costs as much as {interp['actor hop']['throughput'] / interp['interpreter input']['throughput']:.0f} actor hops"))
+for name, verb in (("unpack state", "unpacking"), ("pack state", "packing")):
+    if name in interp and "interpreter input" in interp:
+        rows.append(dict(key=name.replace(" ", "_"), what=f"{verb} an idle customer's state (`passivation.compact_after`), states left by the replay above (ordo-one p50)",
+                         value=interp[name]["throughput"], unit="states/s",
+                         baseline=interp["interpreter input"]["throughput"], baseline_what="interpreter inputs/s (above)",
+                         notes=f"{1e6 / interp[name]['throughput']:.2f} µs per state"))
 storage = ordo("Storage") if "storage" in ran else {}
 for sync in ("full", "normal"):
     s, r = storage.get(f"store commit {sync}"), storage.get(f"raw upserts {sync}")

@@ -58,7 +58,7 @@ wants interpreter && ordo Interpreter
 wants storage && ordo Storage
 
 wants simulate && { log "simulator ($SIM_EVENTS events)"; "$BENCH" simulate >> "$FIGURES"; }
-wants memory && { log "memory ($MEM_CUSTOMERS customers)"; "$BENCH" memory >> "$FIGURES"; }
+wants memory && { log "memory ($MEM_CUSTOMERS customers)"; "$BENCH" memory >> "$FIGURES"; "$BENCH" memory-unpacked >> "$FIGURES"; }
 wants passivation && { log "passivation ($PASSIVATION_CUSTOMERS customers)"; "$BENCH" passivation >> "$FIGURES"; }
 wants restart && { log "restart ($RESTART_CUSTOMERS customers)"; "$BENCH" restart >> "$FIGURES"; }
 wants remote && { log "node-to-node calls over loopback gRPC"; "$BENCH" remote >> "$FIGURES"; }

@@ -24,6 +24,19 @@ final class ReplayBox: @unchecked Sendable {
 let replayBox = ReplayBox()
 let hopTarget = HopTarget()
 
+/// Customer states as the replay left them (profiles with counters, runs waiting), packed and not.
+final class PackingBox: @unchecked Sendable {
+    let states: [CustomerState]
+    let packed: [CompactCustomerState]
+
+    init() {
+        states = (0..<min(10_000, replayBox.replay.customerCount)).map { replayBox.replay.state(of: $0) }
+        packed = states.map(CompactCustomerState.init)
+    }
+}
+
+let packingBox = PackingBox()
+
 let benchmarks: @Sendable () -> Void = {
     let seconds = Int(ProcessInfo.processInfo.environment["BENCH_SECONDS"] ?? "") ?? 5
     Benchmark.defaultConfiguration = .init(
@@ -33,6 +46,19 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("interpreter input", configuration: .init(setup: { _ = replayBox })) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(replayBox.replay.step())
+        }
+    }
+
+    // What an idle customer's state costs to pack after `compact_after`, and to unpack at its next input.
+    Benchmark("pack state", configuration: .init(setup: { _ = packingBox })) { benchmark in
+        for index in benchmark.scaledIterations {
+            blackHole(CompactCustomerState(packingBox.states[index % packingBox.states.count]))
+        }
+    }
+
+    Benchmark("unpack state", configuration: .init(setup: { _ = packingBox })) { benchmark in
+        for index in benchmark.scaledIterations {
+            blackHole(packingBox.packed[index % packingBox.packed.count].decoded())
         }
     }
 

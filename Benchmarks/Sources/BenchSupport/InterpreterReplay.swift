@@ -90,6 +90,8 @@ public struct InterpreterReplay {
 
     public func state(of customer: Int) -> CustomerState { states[customer] }
 
+    public var customerCount: Int { states.count }
+
     private mutating func apply(_ effects: [Effect], customer: Int32) {
         for effect in effects {
             switch effect {

@@ -12,14 +12,19 @@ import Logging
 /// traits and event counters, runs waiting, timers armed.
 enum MemoryBench {
     /// Feeds `customers` distinct customers through `shard` in batches, as the apply loop does.
-    static func feed(_ shard: Shard, customers range: Range<Int>, eventsPerCustomer: Int, sample: [[CustomerEvent]], start: Date, every: Int = 0, sampleRSS: ((Int) -> Void)? = nil) async throws {
+    /// With `arrivalsPerSecond`, customer `n` arrives `n / arrivalsPerSecond` seconds after `start`
+    /// (logical time), so customers go idle, and get packed, while later ones arrive.
+    static func feed(
+        _ shard: Shard, customers range: Range<Int>, eventsPerCustomer: Int, sample: [[CustomerEvent]], start: Date,
+        arrivalsPerSecond: Double? = nil, every: Int = 0, sampleRSS: ((Int) -> Void)? = nil
+    ) async throws {
         var batch: [ShardWork] = []
         batch.reserveCapacity(4096)
         var sequence: Int64 = 0
         for customer in range {
             let events = sample[customer % sample.count]
             let id = "m\(customer)"
-            let offset = Double(customer / sample.count) * 0.001
+            let offset = arrivalsPerSecond.map { Double(customer - range.lowerBound) / $0 } ?? Double(customer / sample.count) * 0.001
             for event in events.prefix(eventsPerCustomer) {
                 var copy = event
                 copy.customerID = id
@@ -47,38 +52,54 @@ enum MemoryBench {
         }
     }
 
-    static func makeShard(maximumResident: Int, start: Date) throws -> Shard {
+    static func makeShard(maximumResident: Int, start: Date, compactAfter: TimeInterval = PassivationPolicy().compactAfter) throws -> Shard {
         let catalog = try Workload.catalog()
         return Shard(
             index: 0, store: NullShardStore(), interpreter: Interpreter(catalog: catalog), actorSystem: WaymarkActorSystem(),
-            passivation: PassivationPolicy(idleTimeout: .infinity, maximumResident: maximumResident), start: start, observer: nil,
+            passivation: PassivationPolicy(idleTimeout: .infinity, maximumResident: maximumResident, compactAfter: compactAfter), start: start, observer: nil,
             logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
+    /// `packed`: the node's default policy, idle customers' state packed after `compact_after`;
+    /// otherwise the same customers with packing off (every state unpacked), for comparison.
     @concurrent
-    static func resident() async throws {
+    static func resident(packed: Bool) async throws {
         let count = Report.env("MEM_CUSTOMERS", 1_000_000)
         let perCustomer = Report.env("MEM_EVENTS_PER_CUSTOMER", 3)
         let sample = try sampleByCustomer()
         let start = Date(timeIntervalSince1970: 1_709_000_000)
-        let shard = try makeShard(maximumResident: .max, start: start)
+        let policy = PassivationPolicy(compactAfter: packed ? PassivationPolicy().compactAfter : .infinity)
+        let shard = try makeShard(maximumResident: .max, start: start, compactAfter: policy.compactAfter)
         // Warm up allocator and catalog with a few customers that stay resident.
         try await feed(shard, customers: 0..<1000, eventsPerCustomer: perCustomer, sample: sample, start: start)
         ProcessStats.trim()
         let before = ProcessStats.residentBytes()
         let clock = ContinuousClock.now
-        try await feed(shard, customers: 1000..<(1000 + count), eventsPerCustomer: perCustomer, sample: sample, start: start)
+        let arrivals = Double(Report.env("MEM_ARRIVALS_PER_SECOND", 1000))
+        try await feed(shard, customers: 1000..<(1000 + count), eventsPerCustomer: perCustomer, sample: sample, start: start, arrivalsPerSecond: arrivals)
         let elapsed = seconds(ContinuousClock.now - clock)
+        // Customers arrived at MEM_ARRIVALS_PER_SECOND (logical time), so all but the last
+        // `compactAfter` seconds' worth are packed already. An hour later one customer comes
+        // back and the shard packs the rest: what resident customers waiting for timers look like.
+        let compactClock = ContinuousClock.now
+        try await feed(shard, customers: 0..<1, eventsPerCustomer: 1, sample: sample, start: start.addingTimeInterval(Double(count) / arrivals + 3600))
+        let compacting = seconds(ContinuousClock.now - compactClock)
         ProcessStats.trim()
         let after = ProcessStats.residentBytes()
         let resident = await shard.residentCustomers
         let timers = await shard.pendingTimerCount
         let perCustomerBytes = Double(after - before) / Double(count)
-        Report.log("\(resident) resident, \(timers) timers; RSS \(before / 1_048_576) → \(after / 1_048_576) MiB in \(elapsed) s")
+        Report.log("\(resident) resident, \(timers) timers; RSS \(before / 1_048_576) → \(after / 1_048_576) MiB in \(elapsed) s + \(compacting) s for the last input")
+        guard packed else {
+            return Report.emit(Figure(
+                key: "memory_per_customer_unpacked", what: "memory per resident customer with packing off (`compact_after` infinite): the same \(count / 1000)k customers, every state a tree of dictionaries",
+                value: perCustomerBytes, unit: "bytes",
+                notes: "RSS \(before / 1_048_576) → \(after / 1_048_576) MiB; \(Int(Double(count) / elapsed)) customers/s activated"))
+        }
         Report.emit(Figure(
-            key: "memory_per_customer", what: "memory per resident customer: RSS delta over \(count / 1000)k customers activated, \(perCustomer) sample events each (actor + state + directory + timers)",
+            key: "memory_per_customer", what: "memory per resident customer: RSS delta over \(count / 1000)k customers activated, \(perCustomer) sample events each, arriving at \(Int(arrivals))/s of logical time and idle past `passivation.compact_after` (\(Int(policy.compactAfter)) s: state packed; actor + state + directory + timers)",
             value: perCustomerBytes, unit: "bytes", goal: "≤ 1,024 bytes",
-            notes: "RSS \(before / 1_048_576) → \(after / 1_048_576) MiB; \(timers) timers in memory (the shard's timer window; the rest wait in its store)"))
+            notes: "RSS \(before / 1_048_576) → \(after / 1_048_576) MiB; \(Int(Double(count) / elapsed)) customers/s activated and packed; \(timers) timers in memory (the shard's timer window; the rest wait in its store)"))
     }
 
     @concurrent

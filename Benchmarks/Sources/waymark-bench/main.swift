@@ -14,7 +14,8 @@ do {
     switch command {
     case "machine": Report.machine()
     case "simulate": try await SimulatorBench.run()
-    case "memory": try await MemoryBench.resident()
+    case "memory": try await MemoryBench.resident(packed: true)
+    case "memory-unpacked": try await MemoryBench.resident(packed: false)
     case "passivation": try await MemoryBench.passivation()
     case "restart": try await RestartBench.run()
     case "node": try await NodeBench.run()
