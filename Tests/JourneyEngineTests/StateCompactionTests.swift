@@ -97,4 +97,28 @@ import Testing
         }
         #expect(sends == Self.customers.count + 1)
     }
+
+    /// The sweep hands out idle actors least recently used first, at most `limit` at a time,
+    /// each once, and skips customers touched again since.
+    @Test func theSweepResumesWhereItStoppedAndSkipsCustomersUsedAgain() {
+        let system = WaymarkActorSystem()
+        var directory = CustomerDirectory(idleTimeout: .infinity, maximumResident: .max, compactAfter: 30)
+        var actors: [String: CustomerActor] = [:]
+        for index in 0..<10 {
+            let id = "c\(index)"
+            let actor = system.makeActor(id: CustomerActorID(customerID: id)) { CustomerActor(state: CustomerState(customerID: id), actorSystem: system) }
+            actors[id] = actor
+            directory.touch(id, actor: actor, at: Self.start.addingTimeInterval(Double(index)))
+        }
+        directory.touch("c1", actor: actors["c1"]!, at: Self.start.addingTimeInterval(100))
+        let later = Self.start.addingTimeInterval(60)
+        func ids(_ handed: [CustomerActor]) -> [String] { handed.map(\.id.customerID) }
+        #expect(ids(directory.idleToCompact(now: later, limit: 3)) == ["c0", "c2", "c3"])
+        #expect(ids(directory.idleToCompact(now: later, limit: 3)) == ["c4", "c5", "c6"])
+        #expect(ids(directory.idleToCompact(now: later, limit: 10)) == ["c7", "c8", "c9"])
+        #expect(directory.idleToCompact(now: later, limit: 10).isEmpty)
+        // c1 was used at 100 s: idle 30 s later, and handed out once.
+        #expect(ids(directory.idleToCompact(now: Self.start.addingTimeInterval(130), limit: 10)) == ["c1"])
+        #expect(directory.idleToCompact(now: Self.start.addingTimeInterval(1000), limit: 10).isEmpty)
+    }
 }

@@ -78,13 +78,13 @@ struct CustomerDirectory {
         return before - actors.count
     }
 
-    /// The actors idle for `compactAfter` or longer that were not handed out before, least
-    /// recently used first. Costs the number returned plus a binary search.
-    mutating func idleToCompact(now: Date) -> [CustomerActor] {
+    /// Up to `limit` actors idle for `compactAfter` or longer that were not handed out before,
+    /// least recently used first. Costs the number returned plus a binary search.
+    mutating func idleToCompact(now: Date, limit: Int) -> [CustomerActor] {
         guard compactAfter.isFinite else { return [] }
         var index = firstTouch(after: compactedThrough)
         var idle: [CustomerActor] = []
-        while index < recency.count {
+        while index < recency.count, idle.count < limit {
             let touch = recency[index]
             if let entry = actors[touch.customerID], entry.stamp == touch.stamp {
                 guard now.timeIntervalSince(entry.lastUsed) >= compactAfter else { break }

@@ -157,7 +157,9 @@ public actor Shard {
         }
         try await flush()
         _ = directory.passivate(now: logicalNow)
-        for actor in directory.idleToCompact(now: logicalNow) {
+        // A bounded sweep (a few milliseconds), so that a crowd going idle at once cannot stall
+        // the next batch; the rest are packed after the batches that follow.
+        for actor in directory.idleToCompact(now: logicalNow, limit: 2048) {
             await actor.whenLocal { $0.compact() }
         }
     }
