@@ -86,7 +86,8 @@ public struct Simulation {
         let store = InMemoryShardStore(actionHistoryLimit: 0, keepsOutbox: false)
         let engine = JourneyEngine(
             configuration: EngineConfiguration(
-                shardCount: 1, passivation: PassivationPolicy(idleTimeout: .infinity, maximumResident: .max), channels: .everyChannel),
+                shardCount: 1, passivation: PassivationPolicy(idleTimeout: .infinity, maximumResident: .max, timerWindow: nil),
+                channels: .everyChannel),
             stores: [store], clock: clock, observer: nil,
             logger: Logger(label: "waymark.simulate", factory: { _ in SwiftLogNoOpLogHandler() }))
         let outcomes = try await engine.deploy(journeys)
