@@ -51,6 +51,9 @@ struct TimerQueue {
     /// Timers in memory.
     var count: Int { live.count }
 
+    /// The timers in memory, in no particular order.
+    var pending: [TimerRequest] { Array(live.values) }
+
     /// Whether any timer is pending, in memory or still in the store.
     var hasPending: Bool { !live.isEmpty || coveredThrough != nil }
 
