@@ -36,14 +36,23 @@ public actor Shard {
     nonisolated let queues = ShardQueues()
     /// Whether the store is open and the timers are loaded (readiness).
     public private(set) var isRecovered = false
+    /// Whether commits carry snapshots and timer changes (false: the store would never read them).
+    let commitsCustomerState: Bool
 
     public init(
         index: Int, store: any ShardStore, interpreter: Interpreter, actorSystem: WaymarkActorSystem,
         passivation: PassivationPolicy, start: Date, observer: (any ShardObserver)?, logger: Logger
     ) {
+        // A store that keeps no customer state can only serve a shard that never needs it back:
+        // one that never passivates an actor and keeps every timer in memory (the simulator).
+        precondition(
+            store.keepsCustomerState
+                || (passivation.idleTimeout == .infinity && passivation.maximumResident == .max && passivation.timerWindow == nil),
+            "a store that keeps no customer state needs a shard that never passivates and has no timer window")
         self.index = index
         self.store = store
         self.actionHistory = CustomerActionHistory(store: store)
+        self.commitsCustomerState = store.keepsCustomerState
         self.interpreter = interpreter
         self.actorSystem = actorSystem
         self.directory = CustomerDirectory(
@@ -78,6 +87,9 @@ public actor Shard {
     /// Pending timers held in memory (with a timer window, more may wait in the store).
     public var pendingTimerCount: Int { timers.count }
 
+    /// The pending timers held in memory, in no particular order (without a timer window: all of them).
+    public var pendingTimers: [TimerRequest] { timers.pending }
+
     /// Whether any timer is pending, in memory or in the store.
     public var hasPendingTimers: Bool { timers.hasPending }
 
@@ -99,11 +111,13 @@ public actor Shard {
         guard let (effects, state) = await actor.whenLocal({ $0.apply(input, at: now, using: interpreter) }) else {
             throw ActorSystemError(.wrongActorType, "customer \(customerID) resolved to a remote actor on its own shard")
         }
-        pending.snapshots[customerID] = state
+        let commitsCustomerState = commitsCustomerState
+        if commitsCustomerState { pending.snapshots[customerID] = state }
         pending.inputs += 1
         switch work {
         case .inbox(let entry): pending.appliedSequence = max(pending.appliedSequence ?? 0, entry.sequence)
-        case .timer(let timer): pending.timerChanges[TimerKey(customerID: timer.customerID, token: timer.token)] = .some(nil)
+        case .timer(let timer):
+            if commitsCustomerState { pending.timerChanges[TimerKey(customerID: timer.customerID, token: timer.token)] = .some(nil) }
         case .system: break
         }
         var earliestSet: Date?
@@ -113,13 +127,12 @@ public actor Shard {
             case .trace(let trace): pending.traces.append(trace)
             case .deliver(let message): pending.outbox.append(message)
             case .setTimer(let timer):
-                let key = TimerKey(customerID: timer.customerID, token: timer.token)
-                pending.timerChanges[key] = .some(timer)
+                if commitsCustomerState { pending.timerChanges[TimerKey(customerID: timer.customerID, token: timer.token)] = .some(timer) }
                 timers.insert(timer, batch: openBatch)
                 earliestSet = min(earliestSet ?? timer.due, timer.due)
             case .cancelTimer(let token):
                 let key = TimerKey(customerID: customerID, token: token)
-                pending.timerChanges[key] = .some(nil)
+                if commitsCustomerState { pending.timerChanges[key] = .some(nil) }
                 timers.remove(key, batch: openBatch)
             }
         }

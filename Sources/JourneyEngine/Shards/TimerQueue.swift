@@ -51,6 +51,9 @@ struct TimerQueue {
     /// Timers in memory.
     var count: Int { live.count }
 
+    /// The timers in memory, in no particular order.
+    var pending: [TimerRequest] { Array(live.values) }
+
     /// Whether any timer is pending, in memory or still in the store.
     var hasPending: Bool { !live.isEmpty || coveredThrough != nil }
 
@@ -91,12 +94,16 @@ struct TimerQueue {
         var due: [TimerRequest] = []
         while let top = heap.min, top.due <= now {
             heap.removeMin()
-            if let timer = live[top.key], timer.due == top.due {
-                live.removeValue(forKey: top.key)
-                // Fired: a page read before its deletion commits must not bring it back.
-                if window != nil { overlay[top.key] = (nil, batch) }
-                due.append(timer)
+            // Removed at once rather than looked up first, which hashed the key twice: almost
+            // every entry that reaches the top is live. A stale one (cancelled) is not there.
+            guard let timer = live.removeValue(forKey: top.key) else { continue }
+            guard timer.due == top.due else {
+                live[top.key] = timer
+                continue
             }
+            // Fired: a page read before its deletion commits must not bring it back.
+            if window != nil { overlay[top.key] = (nil, batch) }
+            due.append(timer)
         }
         return due
     }

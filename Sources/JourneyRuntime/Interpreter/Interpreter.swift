@@ -23,9 +23,11 @@ public struct Interpreter: Sendable {
 
     /// Applies one input to one customer's state at instant `now`, returning what should happen.
     public func handle(_ input: CustomerInput, state: inout CustomerState, now: Date) -> [Effect] {
-        var pass = InterpreterPass(interpreter: self, state: state, now: now)
+        // The state moves into the pass and back rather than being copied: while the caller
+        // still held its copy, every change the pass made copied the profile or the runs first.
+        var pass = InterpreterPass(interpreter: self, state: consume state, now: now)
         pass.handle(input)
-        state = pass.state
+        state = pass.takeState()
         return pass.effects
     }
 }
@@ -56,6 +58,13 @@ struct InterpreterPass {
     }
 
     var catalog: JourneyCatalog { interpreter.catalog }
+
+    /// Hands the state back, leaving a placeholder that holds no buffer of it (the pass is done).
+    mutating func takeState() -> CustomerState {
+        var taken = CustomerState(customerID: state.customerID)
+        swap(&taken, &state)
+        return taken
+    }
 
     mutating func handle(_ input: CustomerInput) {
         switch input {

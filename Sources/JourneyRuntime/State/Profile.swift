@@ -73,8 +73,10 @@ public struct Profile: Sendable, Hashable, Codable {
         if attributes["events"] == nil, attributes["acquisition_channel"] == nil, let channel = event.channel {
             attributes["acquisition_channel"] = .string(channel)
         }
-        var events = attributes["events"]?.objectValue ?? [:]
-        var counter = events[event.name]?.objectValue ?? [:]
+        // Taken out rather than read, so that the only reference is the local one and the
+        // changes below happen in place instead of copying the counters on every event.
+        var events = attributes.removeValue(forKey: "events")?.objectValue ?? [:]
+        var counter = events.removeValue(forKey: event.name)?.objectValue ?? [:]
         counter["count"] = .number((counter["count"]?.numberValue ?? 0) + 1)
         if (counter["last_at"]?.stringValue).map({ text >= $0 }) ?? true { counter["last_at"] = time }
         events[event.name] = .object(counter)

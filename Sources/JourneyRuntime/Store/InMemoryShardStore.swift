@@ -19,10 +19,14 @@ public actor InMemoryShardStore: ShardStore {
     /// Whether committed sends are kept for delivery. The simulator delivers nothing and takes
     /// the sends from each committed batch, so it keeps none: its outbox would only grow.
     private let keepsOutbox: Bool
+    /// False for the simulator: its shard never reads a snapshot or a timer back, so it commits
+    /// none, and this store would only hold a second copy of every customer's state.
+    public nonisolated let keepsCustomerState: Bool
 
-    public init(actionHistoryLimit: Int = 100, keepsOutbox: Bool = true) {
+    public init(actionHistoryLimit: Int = 100, keepsOutbox: Bool = true, keepsCustomerState: Bool = true) {
         self.actionHistoryLimit = actionHistoryLimit
         self.keepsOutbox = keepsOutbox
+        self.keepsCustomerState = keepsCustomerState
     }
 
     public func recover() async throws -> ShardRecovery {
@@ -64,9 +68,11 @@ public actor InMemoryShardStore: ShardStore {
     }
 
     public func commit(_ commit: ShardCommit) async throws {
-        for snapshot in commit.snapshots { snapshots[snapshot.customerID] = snapshot }
-        for key in commit.timersDeleted { timers.removeValue(forKey: key) }
-        for timer in commit.timersSet { timers[TimerKey(customerID: timer.customerID, token: timer.token)] = timer }
+        if keepsCustomerState {
+            for snapshot in commit.snapshots { snapshots[snapshot.customerID] = snapshot }
+            for key in commit.timersDeleted { timers.removeValue(forKey: key) }
+            for timer in commit.timersSet { timers[TimerKey(customerID: timer.customerID, token: timer.token)] = timer }
+        }
         for message in commit.outbox where keepsOutbox && outbox[message.idempotencyKey] == nil {
             outbox[message.idempotencyKey] = OutboxEntry(message: message, nextAttemptAt: message.time)
             outboxOrder.append(message.idempotencyKey)

@@ -51,9 +51,18 @@ public protocol ShardStore: Sendable {
 
     /// Saves a deployed journey version (idempotent on journey id and version).
     func saveJourneyVersion(_ version: StoredJourneyVersion) async throws
+
+    /// Whether the store keeps customer snapshots and pending timers, so that ``customer(_:)``
+    /// and ``recover(timerLimit:)`` give them back. A store that keeps neither (the simulator's:
+    /// it never restarts, never passivates and holds every timer in memory) is committed none,
+    /// and the shard skips building them; it suits only a shard that never reads them back.
+    var keepsCustomerState: Bool { get }
 }
 
 extension ShardStore {
+    /// Every durable store keeps what it is committed.
+    public var keepsCustomerState: Bool { true }
+
     public func recover(timerLimit: Int?) async throws -> ShardRecovery {
         var recovery = try await recover()
         if let timerLimit { recovery.pendingTimers = recovery.pendingTimers.timerPage(after: nil, atLeast: timerLimit) }

@@ -82,11 +82,13 @@ public struct Simulation {
 
         let clock = VirtualClock(start: start)
         // Nothing reads a customer's action history or the outbox in a simulation (sends reach
-        // the sink with each committed batch), so the store keeps neither.
-        let store = InMemoryShardStore(actionHistoryLimit: 0, keepsOutbox: false)
+        // the sink with each committed batch), so the store keeps neither. Actors are never
+        // passivated and every timer stays in memory, so snapshots and timers are not kept either.
+        let store = InMemoryShardStore(actionHistoryLimit: 0, keepsOutbox: false, keepsCustomerState: false)
         let engine = JourneyEngine(
             configuration: EngineConfiguration(
-                shardCount: 1, passivation: PassivationPolicy(idleTimeout: .infinity, maximumResident: .max, compactAfter: .infinity), channels: .everyChannel),
+                shardCount: 1, passivation: PassivationPolicy(idleTimeout: .infinity, maximumResident: .max, timerWindow: nil, compactAfter: .infinity),
+                channels: .everyChannel),
             stores: [store], clock: clock, observer: nil,
             logger: Logger(label: "waymark.simulate", factory: { _ in SwiftLogNoOpLogHandler() }))
         let outcomes = try await engine.deploy(journeys)
@@ -109,7 +111,7 @@ public struct Simulation {
         stats.scheduleTicks = driver.ticks
         stats.profilesApplied = profiles.count
         stats.customers = driver.known.count
-        for timer in try await store.recover().pendingTimers {
+        for timer in await shard.pendingTimers {
             stats.pendingTimers[timer.journeyID, default: 0] += 1
         }
         return (stats, sink)

@@ -37,6 +37,7 @@ struct TimedShardStore: ShardStore {
         try await base.recentActions(of: customerID, limit: limit)
     }
     func saveJourneyVersion(_ version: StoredJourneyVersion) async throws { try await base.saveJourneyVersion(version) }
+    var keepsCustomerState: Bool { base.keepsCustomerState }
 }
 
 extension Metrics.Timer {
