@@ -170,9 +170,10 @@ public actor Shard {
         }
         try await flush()
         _ = directory.passivate(now: logicalNow)
-        // A bounded sweep (a few milliseconds), so that a crowd going idle at once cannot stall
-        // the next batch; the rest are packed after the batches that follow.
-        for actor in directory.idleToCompact(now: logicalNow, limit: 2048) {
+        // A bounded sweep, so that a crowd going idle at once (a burst an earlier load left behind)
+        // cannot stall the next batch: as many as this batch could have touched, at least 256
+        // (about a millisecond). Packing keeps up with arrivals; a backlog drains over later batches.
+        for actor in directory.idleToCompact(now: logicalNow, limit: max(256, work.count)) {
             await actor.whenLocal { $0.compact() }
         }
     }
