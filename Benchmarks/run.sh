@@ -9,7 +9,8 @@
 #
 # Scale knobs (env): SIM_EVENTS, MEM_CUSTOMERS, PASSIVATION_CUSTOMERS, PASSIVATION_RESIDENT,
 # RESTART_CUSTOMERS, RESTART_SHARDS, BENCH_SECONDS (per ordo-one benchmark), NODE_SECONDS (per load step),
-# REMOTE_SECONDS and REMOTE_CALLERS (node-to-node calls over loopback gRPC).
+# REMOTE_SECONDS and REMOTE_CALLERS (node-to-node calls over loopback gRPC), NODE_EXTRA_CONFIG (YAML lines
+# appended to the benchmarked node's config, e.g. "passivation: { compact_after: never }").
 # Everything runs on this machine; the node benchmark only talks to 127.0.0.1.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"

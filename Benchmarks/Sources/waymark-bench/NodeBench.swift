@@ -139,6 +139,7 @@ enum NodeBench {
             journeys: \(journeys.path)
             durability: full
             limits: { max_batch: 1000 }
+            \(ProcessInfo.processInfo.environment["NODE_EXTRA_CONFIG"] ?? "")
             """.write(to: config, atomically: true, encoding: .utf8)
 
         let node = Process()
