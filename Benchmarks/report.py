@@ -104,25 +104,31 @@ if a.merge and os.path.exists(a.json):
         found = re.search(r"at the end: (.*?) —", open(a.markdown).read())
         end = {"load": found.group(1)} if found else {}
 
+# Every row carries the date of the run that measured it; the header describes only runs
+# that still own a row, so a partial run whose rows were all replaced later drops out.
+owners = {r.get("date") for r in rows}
+runs = [dict(machine=machine, end=end, date=date, only="")] + (partial_runs if partial else [])
+runs = [run for run in runs if run["date"] in owners]
+def describe(run):
+    which = f"`ONLY={run['only']}` (`MERGE=1`)" if run["only"] else "the full run"
+    return (f" Rows dated {run['date'][:16].replace('T', ' ')}: {which}, commit {run['machine'].get('commit') or 'unknown'},"
+            f" load average {run['machine'].get('load', '?')} at its start and {run['end'].get('load', '?')} at its end.")
 md = ["# Benchmarks", "",
       "Written by `Benchmarks/run.sh`" + (" with `QUICK=1` (a tenth of the full scale)" if a.quick == "1" else "") +
-      f" on {date}; every baseline was measured in the same run on the same machine. The same numbers are in `Benchmarks/results.json`; "
-      "the ordo-one tables are in `Benchmarks/results-*.md`." +
-      f" Code: commit {machine.get('commit') or 'unknown'}. Load average (1/5/15 min) at the start: {machine.get('load', '?')}, at the end: {end.get('load', '?')}"
-      " — on a shared machine, wall-clock figures move with it; waymark-bench also prints CPU time." +
-      "".join(f" Rows of `ONLY={p['only']}` are from a later partial run (`MERGE=1`) on {p['date']}, commit {p['machine'].get('commit') or 'unknown'},"
-              f" load average {p['machine'].get('load', '?')} at its start and {p['end'].get('load', '?')} at its end."
-              for p in (partial_runs if partial else [])), "",
+      "; every baseline was measured in the same run on the same machine as its figure. The same numbers are in `Benchmarks/results.json`; "
+      "the ordo-one tables are in `Benchmarks/results-*.md`. Load averages are 1/5/15 min; on a shared machine wall-clock figures"
+      " move with them, and waymark-bench also prints CPU time." +
+      "".join(describe(run) for run in runs), "",
       "| what | figure | unit | baseline (same run) | ratio | goal | machine | date | notes |",
       "|---|---:|---|---|---:|---|---|---|---|"]
 for r in rows:
     row_machine, row_date = r.get("machine", machine_text), r.get("date", date)
     base = "—" if r.get("baseline") is None else f"{fmt(r['baseline'])} ({r.get('baseline_what', '')})"
     ratio = "—" if r["ratio"] is None else f"{r['ratio']:.3g}"
-    md.append(f"| {r['what']} | {fmt(r['value'])} | {r['unit']} | {base} | {ratio} | {r.get('goal') or '—'} | {row_machine} | {row_date[:10]} | {r.get('notes') or ''} |")
+    md.append(f"| {r['what']} | {fmt(r['value'])} | {r['unit']} | {base} | {ratio} | {r.get('goal') or '—'} | {row_machine} | {row_date[:16].replace('T', ' ')} | {r.get('notes') or ''} |")
 md.append("")
 open(a.markdown, "w").write("\n".join(md))
 result = {"machine": machine, "machine_end": end, "date": date, "quick": a.quick == "1", "figures": rows}
 if partial:
-    result["partial_runs"] = partial_runs
+    result["partial_runs"] = [run for run in partial_runs if run["date"] in owners]
 json.dump(result, open(a.json, "w"), indent=2, sort_keys=True)
