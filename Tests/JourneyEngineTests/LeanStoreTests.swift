@@ -2,7 +2,6 @@ import Foundation
 import JourneyEngine
 import JourneyModel
 import JourneyRuntime
-import JourneyYAML
 import Logging
 import Testing
 
@@ -15,16 +14,7 @@ import Testing
     /// A `wait_for` (its timer is cancelled when the purchase comes), a segment journey with
     /// daily rechecks that time alone makes true, and an update step that changes the profile.
     static let journeys = [
-        """
-        journey: cart
-        entry: { event: add_to_cart }
-        exit: [{ event: purchase }]
-        steps:
-          - id: grace
-            wait_for: { event: purchase, timeout: 1h }
-          - id: remind
-            send: { channel: push, message: "come back" }
-        """,
+        EngineFlowTests.cart,
         """
         journey: lapsed
         entry:
@@ -53,7 +43,7 @@ import Testing
                 shardCount: 1, passivation: PassivationPolicy(idleTimeout: .infinity, maximumResident: .max, timerWindow: nil)),
             stores: [store], clock: VirtualClock(start: start), observer: nil,
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-        try await engine.deploy(journeys.map { try #require(JourneyFileParser.parse(text: $0, file: "test.yaml").definition) })
+        try await engine.deploy(journeys.map(EngineFlowTests.journey))
         let shard = engine.shards[0]
         let names = ["add_to_cart", "purchase", "add_to_cart", "view", "add_to_cart"]
         // A customer's events come 2,800 s apart: some purchases end a wait within its hour
