@@ -54,7 +54,7 @@ struct CustomerDirectory {
         recency.append((customerID, nextStamp))
         // Stale entries (customers touched again, or evicted) are dropped when they reach the
         // front; keep the queue from growing without bound when the same customers come back.
-        if recency.count > 2 * actors.count + 1024 { compact() }
+        if recency.count > 2 * actors.count + 1024 { rebuildRecency() }
     }
 
     /// Forgets an actor whose in-memory state may be ahead of the store (after a failed commit).
@@ -108,7 +108,7 @@ struct CustomerDirectory {
     }
 
     /// Rebuilds the queue from the live entries, in touch order.
-    private mutating func compact() {
+    private mutating func rebuildRecency() {
         let live = actors.map { (customerID: $0.key, stamp: $0.value.stamp) }.sorted { $0.stamp < $1.stamp }
         recency = Deque(live)
     }
