@@ -117,16 +117,24 @@ public final class ChildProcess: Sendable {
         throw DeadlineExceeded(command: command, timeout: timeout)
     }
 
-    /// Polls `condition` every few milliseconds until it holds, the child ends or `timeout` passes;
-    /// returns whether it held.
-    public func wait(until condition: () -> Bool, timeout: Duration = .seconds(60)) async -> Bool {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            if !isRunning { return condition() }
-            try? await Task.sleep(for: .milliseconds(5))
+    /// Sends `signal` the moment `condition` holds, checking every millisecond on a thread of its
+    /// own. A check on the cooperative pool can be starved, on a busy 2-core test run, for longer
+    /// than a fast child takes to finish its work, and the signal then comes too late. Returns
+    /// whether the signal went to a running child (false: it ended first, or `timeout` passed).
+    public func signal(_ signal: Int32, when condition: @escaping @Sendable () -> Bool, timeout: Duration = .seconds(60)) async -> Bool {
+        await withCheckedContinuation { continuation in
+            Thread { [self] in
+                let deadline = ContinuousClock.now.advanced(by: timeout)
+                while isRunning, ContinuousClock.now < deadline {
+                    if condition() {
+                        self.signal(signal)
+                        return continuation.resume(returning: true)
+                    }
+                    usleep(1_000)
+                }
+                continuation.resume(returning: false)
+            }.start()
         }
-        return condition()
     }
 
     /// A product of this package, built beside the test bundle by `swift build --build-tests`.

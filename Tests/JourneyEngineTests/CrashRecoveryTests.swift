@@ -43,14 +43,13 @@ import Testing
         let arguments = [data, Self.fixtures, events, deliveries, progress]
         for point in kills {
             let harness = try Self.launch(arguments)
-            let reached = await harness.wait(until: {
+            let killed = await harness.signal(SIGKILL, when: {
                 switch point {
                 case .acknowledged(let count): Self.acknowledged(progress) >= count
                 case .delivered(let count): Self.lineCount(deliveries) >= count
                 }
             })
-            #expect(reached && harness.isRunning, "the harness finished before it could be killed at \(point)")
-            harness.signal(SIGKILL)
+            #expect(killed, "the harness finished before it could be killed at \(point)")
             let ending = try await harness.termination(timeout: .seconds(30))
             #expect(ending == .init(status: SIGKILL, signalled: true), "\(harness.standardError)")
         }
