@@ -93,6 +93,13 @@ public final class ChildProcess: Sendable {
     }
 
     /// How the child ended; a child still running after `timeout` is killed and this throws.
+    ///
+    /// After the SIGKILL the wait for Foundation's termination handler is bounded too: if
+    /// Foundation never reports the exit (the hang described above), the test fails with
+    /// `DeadlineExceeded` instead of parking the whole run. (Foundation on Linux notices an exit
+    /// when the last holder of a descriptor it gave the child closes it, so a grandchild that
+    /// outlives a killed child delays the report until the grandchild ends.) A cancelled wait (a test's time
+    /// limit) kills the child too, and throws `CancellationError`.
     @discardableResult
     public func termination(timeout: Duration = .seconds(120)) async throws -> Termination {
         let (ending, killed) = await withTaskGroup(of: Termination?.self) { group in
@@ -101,21 +108,25 @@ public final class ChildProcess: Sendable {
                 try? await Task.sleep(for: timeout)
                 return nil
             }
-            if let ending = await group.next()! {
-                group.cancelAll()
-                return (ending, false)
-            }
-            // The deadline passed: kill the child so the waiting task (and the group) can end.
+            defer { group.cancelAll() }
+            if let ending = await group.next()! { return (ending, false) }
+            // The deadline passed: kill the child and give Foundation a bounded time to report it.
             self.signal(SIGKILL)
-            while let next = await group.next() {
-                if let ending = next { return (ending, true) }
+            group.addTask {
+                try? await Task.sleep(for: Self.reportAfterKill)
+                return nil
             }
-            return (await self.exit.wait(), true)
+            let ending = await group.next()! ?? Termination(status: SIGKILL, signalled: true)
+            return (ending, true)
         }
         guard killed else { return ending }
+        try Task.checkCancellation()
         let command = ([process.executableURL?.lastPathComponent ?? "?"] + (process.arguments ?? [])).joined(separator: " ")
         throw DeadlineExceeded(command: command, timeout: timeout)
     }
+
+    /// How long a killed child's exit may take to be reported before the wait gives up on it.
+    private static let reportAfterKill = Duration.seconds(15)
 
     /// Sends `signal` the moment `condition` holds, checking every millisecond on a thread of its
     /// own. A check on the cooperative pool can be starved, on a busy 2-core test run, for longer
@@ -158,26 +169,49 @@ public final class ChildProcess: Sendable {
 
 /// The child's termination, set once by Foundation's monitoring thread and awaited by any number of tasks.
 private final class ExitSignal: Sendable {
-    private let state = Mutex<(ending: ChildProcess.Termination?, waiters: [CheckedContinuation<ChildProcess.Termination, Never>])>((nil, []))
+    private struct State {
+        var ending: ChildProcess.Termination?
+        var waiters: [Int: CheckedContinuation<ChildProcess.Termination?, Never>] = [:]
+        var cancelled: Set<Int> = []
+        var nextWaiter = 0
+    }
+
+    private let state = Mutex(State())
 
     var ending: ChildProcess.Termination? { state.withLock { $0.ending } }
 
     func finish(_ ending: ChildProcess.Termination) {
         let waiters = state.withLock { state in
             state.ending = ending
-            defer { state.waiters = [] }
-            return state.waiters
+            defer { state.waiters = [:] }
+            return state.waiters.values
         }
         for waiter in waiters { waiter.resume(returning: ending) }
     }
 
-    func wait() async -> ChildProcess.Termination {
-        await withCheckedContinuation { continuation in
-            let ending = state.withLock { state -> ChildProcess.Termination? in
-                if state.ending == nil { state.waiters.append(continuation) }
-                return state.ending
+    /// The termination, or nil when the waiting task is cancelled first.
+    func wait() async -> ChildProcess.Termination? {
+        let id = state.withLock { state in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let answer = state.withLock { state -> ChildProcess.Termination?? in
+                    if let ending = state.ending { return .some(ending) }
+                    if state.cancelled.remove(id) != nil { return .some(nil) }
+                    state.waiters[id] = continuation
+                    return .none
+                }
+                if let answer { continuation.resume(returning: answer) }
             }
-            if let ending { continuation.resume(returning: ending) }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                let waiter = state.waiters.removeValue(forKey: id)
+                if waiter == nil, state.ending == nil { state.cancelled.insert(id) }
+                return waiter
+            }
+            waiter?.resume(returning: nil)
         }
     }
 }
