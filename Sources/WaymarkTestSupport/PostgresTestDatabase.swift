@@ -37,11 +37,17 @@ public struct PostgresTestDatabase: Sendable {
         return PostgresTestDatabase(url: components.string!, name: name)
     }
 
+    /// How long the server lets a test's session sit idle in a transaction. A test shares two
+    /// cores with the rest of the suite, where CPU-bound tests can hold both cooperative threads
+    /// for seconds; the nodes' default (a third of the lease) would end the sessions of tests
+    /// that are merely waiting for a thread. Tests of that limit set their own.
+    public static let sessionTimeout = Duration.seconds(30)
+
     /// Runs `body` with a running client for `url`. The client's pool is stopped by cancelling its
     /// task, which is not awaited: a pool cancelled before it got going must not hang the test.
     public static func withClient<Result: Sendable>(_ url: String, _ body: @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-        let client = try PostgresCoordinator.makeClient(url: url, logger: logger)
+        let client = try PostgresCoordinator.makeClient(url: url, sessionTimeout: sessionTimeout, logger: logger)
         let pool = Task.detached { await client.run() }
         defer { pool.cancel() }
         return try await body(client)

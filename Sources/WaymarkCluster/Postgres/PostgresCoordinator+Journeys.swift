@@ -110,13 +110,13 @@ extension PostgresCoordinator: ClusterJourneyRegistry {
         return String(decoding: try encoder.encode(definition), as: UTF8.self)
     }
 
-    static func generation(_ connection: PostgresConnection, _ logger: Logger) async throws -> Int64 {
+    static func generation(_ connection: PostgresTransaction, _ logger: Logger) async throws -> Int64 {
         let rows = try await connection.query("SELECT journeys_generation FROM waymark_cluster WHERE id = 1", logger: logger)
         for try await generation in rows.decode(Int64.self) { return generation }
         return 0
     }
 
-    static func bumpJourneysGeneration(_ connection: PostgresConnection, _ logger: Logger) async throws {
+    static func bumpJourneysGeneration(_ connection: PostgresTransaction, _ logger: Logger) async throws {
         try await connection.query("UPDATE waymark_cluster SET journeys_generation = journeys_generation + 1 WHERE id = 1", logger: logger)
     }
 }

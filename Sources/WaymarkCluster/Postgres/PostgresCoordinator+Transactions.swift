@@ -7,19 +7,18 @@ extension PostgresCoordinator {
     @discardableResult
     func transaction<Result: Sendable>(
         _ operation: String, shard: Int? = nil,
-        _ body: @Sendable (PostgresConnection, Logger) async throws -> Result
+        _ body: @Sendable (PostgresTransaction, Logger) async throws -> Result
     ) async throws -> Result {
         var logger = logger
         logger[metadataKey: "cluster.operation"] = "\(operation)"
         if let shard { logger[metadataKey: "shard.id"] = "\(shard)" }
         let scoped = logger
         do {
-            return try await client.withTransaction(logger: scoped) { connection in
-                try await body(connection, scoped)
+            return try await client.withConnection { connection in
+                try await PostgresTransaction.run(on: connection, logger: scoped) { transaction in
+                    try await body(transaction, scoped)
+                }
             }
-        } catch let error as PostgresTransactionError {
-            if let cause = error.closureError as? ClusterError { throw cause }
-            throw Self.wrap(error.closureError ?? error.beginError ?? error.commitError ?? error, operation: operation, shard: shard)
         } catch let error as ClusterError {
             throw error
         } catch {
@@ -29,7 +28,7 @@ extension PostgresCoordinator {
 
     /// The fencing check of every owner write: the lease row is locked until the transaction ends,
     /// and the write is refused unless `owner` holds `epoch` and the lease has not expired.
-    static func checkEpoch(_ connection: PostgresConnection, shard: Int, owner: String, epoch: Int64, _ logger: Logger) async throws {
+    static func checkEpoch(_ connection: PostgresTransaction, shard: Int, owner: String, epoch: Int64, _ logger: Logger) async throws {
         let rows = try await connection.query(
             """
             SELECT owner, epoch, expires_at > now() FROM waymark_leases WHERE shard = \(shard) FOR SHARE
@@ -44,7 +43,7 @@ extension PostgresCoordinator {
         throw ClusterError(.fenced, "shard \(shard) has no lease row", context: ["shard.id": "\(shard)"])
     }
 
-    static func databaseNow(_ connection: PostgresConnection, _ logger: Logger) async throws -> Date {
+    static func databaseNow(_ connection: PostgresTransaction, _ logger: Logger) async throws -> Date {
         let rows = try await connection.query("SELECT now()", logger: logger)
         for try await now in rows.decode(Date.self) { return now }
         return Date()
