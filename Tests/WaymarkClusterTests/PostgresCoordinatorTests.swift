@@ -30,12 +30,17 @@ struct PostgresCoordinatorTests {
         let database = try await PostgresTestDatabase.make()
         try await database.withCoordinator { coordinator in
             try await coordinator.join(node, shardCount: 2)
-            let first = try #require(try await coordinator.acquire(shard: 0, owner: "a#1", ttl: .seconds(1)))
+            // Long leases while the machine may be slow; only the expiry step uses a short one, so a
+            // stall between two calls cannot expire a lease the test expects to hold.
+            let first = try #require(try await coordinator.acquire(shard: 0, owner: "a#1", ttl: .seconds(30)))
             #expect(first.epoch == 1)
-            #expect(first.remaining > .milliseconds(900) && first.remaining <= .seconds(1))
-            #expect(try await coordinator.acquire(shard: 0, owner: "b#1", ttl: .seconds(1)) == nil, "held: nobody else gets it")
-            #expect(try await coordinator.renew(owner: "a#1", epochs: [0: 1], ttl: .seconds(1)).map(\.epoch) == [1])
-            #expect(try await coordinator.renew(owner: "a#1", epochs: [0: 7], ttl: .seconds(1)).isEmpty, "a wrong epoch renews nothing")
+            #expect(first.remaining > .seconds(29) && first.remaining <= .seconds(30))
+            #expect(try await coordinator.acquire(shard: 0, owner: "b#1", ttl: .seconds(30)) == nil, "held: nobody else gets it")
+            #expect(try await coordinator.renew(owner: "a#1", epochs: [0: 1], ttl: .seconds(30)).map(\.epoch) == [1])
+            #expect(try await coordinator.renew(owner: "a#1", epochs: [0: 7], ttl: .seconds(30)).isEmpty, "a wrong epoch renews nothing")
+            // A renewal sets the expiry from the database's now, so it can also shorten the lease.
+            let shortened = try await coordinator.renew(owner: "a#1", epochs: [0: 1], ttl: .milliseconds(200))
+            #expect(shortened.map(\.epoch) == [1] && shortened.allSatisfy { $0.remaining < .seconds(1) })
             try await Task.sleep(for: .milliseconds(1_200))
             // Expired: a's renewal fails, b steals it with the next epoch.
             #expect(try await coordinator.renew(owner: "a#1", epochs: [0: 1], ttl: .seconds(1)).isEmpty)

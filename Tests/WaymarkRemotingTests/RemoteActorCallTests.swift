@@ -112,7 +112,7 @@ struct RemoteActorCallTests {
     @Test func aCallThatOutlivesItsDeadlineFailsWithDeadlineExceeded() async throws {
         try await LoopbackNodes.with(["a", "b"], settings: { name, settings in
             // Long enough for a call under load, far shorter than the call that outlives it.
-            if name == "a" { settings.callTimeout = .seconds(2) }
+            if name == "a" { settings.callTimeout = .seconds(5) }
         }) { nodes in
             let (a, b) = (nodes[0], nodes[1])
             let slow = CustomerActorID(customerID: "slow-1")

@@ -69,12 +69,13 @@ import WaymarkServer
                 ["customer_id": "li", "event": "add_to_cart", "id": "cart-li", "properties": ["value": 59, "product_name": "Pu-erh"]],
                 ["customer_id": "zhou", "event": "add_to_cart", "id": "cart-zhou", "properties": ["value": 88, "product_name": "Jasmine"]],
                 ["customer_id": "anon", "event": "add_to_cart", "id": "cart-anon", "properties": ["value": 10, "product_name": "Sencha"]],
+                // Zhou buys within the grace period: no reminder for Zhou. In the same batch, so
+                // that a slow machine cannot let the 2 s grace pass before the purchase is applied.
+                ["customer_id": "zhou", "event": "purchase", "id": "purchase-zhou", "properties": ["value": 88]],
             ]]
             let accepted = try await client.post("/v1/events", json: carts)
             #expect(accepted.status == 202)
-            #expect(accepted.number("accepted") == 4)
-            // Zhou buys within the grace period: no reminder for Zhou.
-            #expect(try await client.post("/v1/events", json: ["customer_id": "zhou", "event": "purchase", "properties": ["value": 88]]).status == 202)
+            #expect(accepted.number("accepted") == 5)
 
             // Mei and Li: one email and one CRM call each. Anon has no email address: the send is suppressed.
             let arrived = await receiver.wait { received in
