@@ -39,6 +39,10 @@ FIGURES="$WORK/figures.jsonl"
 log() { echo "[run.sh] $*" >&2; }
 
 log "building the benchmarks (release)"
+# SwiftPM keeps the build plan of the path dependency (Waymark itself) and does not notice a
+# source file added to it since the last build; the stale plan then fails to compile. Planning
+# again costs seconds.
+rm -f .build/release.yaml .build/release/description.json
 swift build -c release 2>&1 | tail -1
 BENCH="$HERE/.build/release/waymark-bench"
 export WAYMARK_COMMIT="${WAYMARK_COMMIT:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
