@@ -96,10 +96,10 @@ public final class ChildProcess: Sendable {
     ///
     /// After the SIGKILL the wait for Foundation's termination handler is bounded too: if
     /// Foundation never reports the exit (the hang described above), the test fails with
-    /// `DeadlineExceeded` instead of parking the whole run. (Foundation on Linux notices an exit
-    /// when the last holder of a descriptor it gave the child closes it, so a grandchild that
-    /// outlives a killed child delays the report until the grandchild ends.) A cancelled wait (a test's time
-    /// limit) kills the child too, and throws `CancellationError`.
+    /// `DeadlineExceeded` instead of parking the whole run. (Foundation on Linux notices an
+    /// exit when the last holder of a descriptor it gave the child closes it, so a grandchild
+    /// that outlives a killed child delays the report until the grandchild ends.) A cancelled
+    /// wait (a test's time limit) kills the child too, and throws `CancellationError`.
     @discardableResult
     public func termination(timeout: Duration = .seconds(120)) async throws -> Termination {
         let (ending, killed) = await withTaskGroup(of: Termination?.self) { group in

@@ -30,6 +30,8 @@ struct PostgresTransactionTests {
             }
         }
         #expect(error?.code == .database)
+        #expect(error?.context["operation"] == "stall")
+        #expect(error?.cause is PostgresTransaction.ConnectionClosed || error?.cause is PSQLError, "\(String(describing: error))")
         // The pool drops the closed connection and opens another. (A statement outside a
         // transaction: the suite's load may stall this test longer than the 200 ms limit.)
         var answers: [Int] = []

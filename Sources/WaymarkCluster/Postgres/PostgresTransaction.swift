@@ -16,8 +16,9 @@ import PostgresNIO
 /// So every statement, BEGIN, COMMIT and ROLLBACK included, checks the connection and sends
 /// the query in one job on the connection's event loop (``EventLoopTaskExecutor``): a channel
 /// that is still active there still has its handler, which answers every query it is given,
-/// with an error if the connection is closing. A closed connection fails the statement with
-/// ``ClusterError/Code/database`` at once and the ROLLBACK is skipped (the server has rolled back).
+/// with an error if the connection is closing. A closed connection fails the statement at once
+/// with ``ConnectionClosed`` (the coordinator reports it as a `database` error naming the
+/// operation), and the ROLLBACK is skipped: the server has rolled back.
 struct PostgresTransaction: Sendable {
     let connection: PostgresConnection
     private let executor: EventLoopTaskExecutor
@@ -50,11 +51,15 @@ struct PostgresTransaction: Sendable {
     func query(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
         let connection = connection
         return try await withTaskExecutorPreference(executor) {
-            guard !connection.isClosed else { throw PostgresTransaction.closedError }
+            guard !connection.isClosed else { throw ConnectionClosed() }
             return try await connection.query(query, logger: logger)
         }
     }
 
-    static let closedError = ClusterError(
-        .database, "the PostgreSQL connection closed in the middle of a transaction (the server ends sessions idle in one for too long); the transaction was rolled back")
+    /// The connection closed under the transaction; nothing of it was committed.
+    struct ConnectionClosed: Error, CustomStringConvertible {
+        var description: String {
+            "the connection closed in the middle of the transaction (PostgreSQL ends a session idle in one for too long), and the server rolled it back"
+        }
+    }
 }
