@@ -19,9 +19,9 @@ import WaymarkTestSupport
             profile: .object([:]), event: nil, variant: nil)
     }
 
-    static func relay(_ store: InMemoryShardStore, adapter: any ChannelAdapter, clock: VirtualClock, retry: RetryPolicy = RetryPolicy(maximumAttempts: 3, baseDelay: 10, maximumDelay: 100), rateLimits: [String: Double] = [:], concurrentCustomers: Int = 16, store relayStore: (any ShardStore)? = nil) -> OutboxRelay {
+    static func relay(_ store: InMemoryShardStore, adapter: any ChannelAdapter, clock: VirtualClock, retry: RetryPolicy = RetryPolicy(maximumAttempts: 3, baseDelay: 10, maximumDelay: 100), rateLimits: [String: Double] = [:], concurrentCustomers: Int = 16) -> OutboxRelay {
         OutboxRelay(
-            store: relayStore ?? store,
+            store: store,
             configuration: OutboxRelay.Configuration(adapters: ["email": adapter], retry: retry, rateLimits: rateLimits, concurrentCustomers: concurrentCustomers),
             clock: clock, seed: 7, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }

@@ -45,11 +45,6 @@ public actor OutboxRelay {
     private var random: SplitMix64
     private var limiters: [String: RateLimiter] = [:]
     nonisolated let wakeup = Wakeup()
-    /// Keys attempted whose outcomes are not committed yet (see ``run()``).
-    private var unrecorded: Set<String> = []
-    /// Keys whose outcomes committed while a read of due messages was under way.
-    private var recordedDuringReads: Set<String> = []
-    private var activeReads = 0
     /// Outcomes so far, for metrics: (channel, outcome) → count.
     public private(set) var outcomes: [DeliveryOutcomeKey: Int] = [:]
 
@@ -67,53 +62,32 @@ public actor OutboxRelay {
     }
 
     /// Delivers until cancelled.
-    ///
-    /// A pass's outcomes are committed beside the next pass instead of before it: the status
-    /// commit (an fsync) left the path from one send to the next. The keys of a pass stay in
-    /// ``unrecorded`` until their outcomes have committed, so a later pass, reading the store
-    /// meanwhile, never attempts them again.
     public func run() async {
-        await withTaskGroup(of: Void.self) { recordings in
-            while !Task.isCancelled {
-                let (attempted, updates) = await attemptDue(limit: 256)
-                if !updates.isEmpty { recordings.addTask { await self.record(updates) } }
-                if attempted > 0 { continue }
-                let clock = clock
-                let wakeup = wakeup
-                let poll = clock.now().addingTimeInterval(configuration.pollInterval)
-                await withTaskGroup(of: Void.self) { group in
-                    group.addTask { try? await clock.sleep(until: poll) }
-                    group.addTask { await wakeup.wait() }
-                    await group.next()
-                    group.cancelAll()
-                }
+        while !Task.isCancelled {
+            let delivered = await deliverDue()
+            if delivered > 0 { continue }
+            let clock = clock
+            let wakeup = wakeup
+            let poll = clock.now().addingTimeInterval(configuration.pollInterval)
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await clock.sleep(until: poll) }
+                group.addTask { await wakeup.wait() }
+                await group.next()
+                group.cancelAll()
             }
         }
     }
 
-    /// One pass over the due messages, outcomes recorded before it returns; returns how many were attempted.
+    /// One pass over the due messages; returns how many were attempted.
     @discardableResult
     public func deliverDue(limit: Int = 256) async -> Int {
-        let (attempted, updates) = await attemptDue(limit: limit)
-        await record(updates)
-        return attempted
-    }
-
-    /// Attempts the due messages not already in flight; returns how many it took and their outcomes.
-    private func attemptDue(limit: Int) async -> (attempted: Int, updates: [OutboxUpdate]) {
         let due: [OutboxEntry]
-        activeReads += 1
         do {
-            let read = try await store.dueOutbox(now: clock.now(), limit: limit + unrecorded.count)
-            due = Array(read.lazy.filter { !self.isInFlight($0.message.idempotencyKey) }.prefix(limit))
+            due = try await store.dueOutbox(now: clock.now(), limit: limit)
         } catch {
             logger.error("reading the outbox failed", metadata: ["error": "\(error)"])
-            due = []
+            return 0
         }
-        activeReads -= 1
-        if activeReads == 0 { recordedDuringReads = [] }
-        for entry in due { unrecorded.insert(entry.message.idempotencyKey) }
-
         var updates: [OutboxUpdate] = []
         await withTaskGroup(of: [OutboxUpdate].self) { group in
             var lanes = Self.lanesByCustomer(due)[...]
@@ -127,34 +101,16 @@ public actor OutboxRelay {
                 startNext()
             }
         }
-        // What a stopping relay left unattempted has no outcome to wait for.
-        if updates.count < due.count {
-            let attempted = Set(updates.map(\.idempotencyKey))
-            for entry in due where !attempted.contains(entry.message.idempotencyKey) { unrecorded.remove(entry.message.idempotencyKey) }
+        if !updates.isEmpty {
+            do {
+                try await store.updateOutbox(updates)
+            } catch {
+                // The adapters succeeded but the outcome was not recorded: the same keys go out again, and
+                // the receivers' idempotency keeps them single.
+                logger.error("recording delivery outcomes failed", metadata: ["error": "\(error)"])
+            }
         }
-        return (due.count, updates)
-    }
-
-    /// A key attempted whose outcome is not committed yet, or committed while a read that may
-    /// have missed it was under way (that read can still see the entry as due).
-    private func isInFlight(_ key: String) -> Bool {
-        unrecorded.contains(key) || recordedDuringReads.contains(key)
-    }
-
-    /// Commits outcomes, then lets their keys be read again.
-    private func record(_ updates: [OutboxUpdate]) async {
-        guard !updates.isEmpty else { return }
-        do {
-            try await store.updateOutbox(updates)
-        } catch {
-            // The adapters succeeded but the outcome was not recorded: the same keys go out again, and
-            // the receivers' idempotency keeps them single.
-            logger.error("recording delivery outcomes failed", metadata: ["error": "\(error)"])
-        }
-        for update in updates {
-            unrecorded.remove(update.idempotencyKey)
-            if activeReads > 0 { recordedDuringReads.insert(update.idempotencyKey) }
-        }
+        return due.count
     }
 
     /// Due entries grouped by customer, in outbox order within a customer and by first entry across them.
