@@ -30,7 +30,7 @@ extension SQLiteShardStore {
 
     public func customer(_ id: String) async throws -> CustomerState? {
         try await read("customer", record: id) { db, coder in
-            try CustomerRow.fetchOne(db, key: id)?.state(coder)
+            try CustomerRow.state(of: id, db, coder)
         }
     }
 

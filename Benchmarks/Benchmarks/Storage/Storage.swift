@@ -45,6 +45,30 @@ final class StorageBox: @unchecked Sendable {
         next["store-" + name] = index
     }
 
+    /// A store holding the snapshots of the first commits, read back by `readCustomers`.
+    private var readStore: SQLiteShardStore?
+    private var readIDs: [String] = []
+
+    /// Reads `count` customers from a store of committed snapshots: ones it holds (`hits`), or
+    /// ids it never saw, which is what activating a first-time customer costs a node.
+    @concurrent
+    func readCustomers(hits: Bool, count: Int) async throws {
+        if readStore == nil {
+            let store = try SQLiteShardStore(path: directory.appendingPathComponent("store-read.sqlite").path)
+            for commit in commits.prefix(40) { try await store.commit(commit) }
+            readIDs = try await store.customerIDs()
+            readStore = store
+        }
+        let store = readStore!
+        var index = next["read", default: 0]
+        for _ in 0..<count {
+            let id = hits ? readIDs[index % readIDs.count] : "never-seen-\(index)"
+            blackHole(try await store.customer(id))
+            index += 1
+        }
+        next["read"] = index
+    }
+
     @concurrent
     func commitRaw(_ name: String, count: Int) async throws {
         let raw = raws[name]!
@@ -80,6 +104,11 @@ let benchmarks: @Sendable () -> Void = {
         }
         Benchmark("raw upserts \(name)") { benchmark in
             try await storageBox.commitRaw(name, count: benchmark.scaledIterations.count)
+        }
+    }
+    for (name, hits) in [("held", true), ("never seen", false)] {
+        Benchmark("store read customer \(name)") { benchmark in
+            try await storageBox.readCustomers(hits: hits, count: benchmark.scaledIterations.count)
         }
     }
 }
