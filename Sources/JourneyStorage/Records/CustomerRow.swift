@@ -2,22 +2,15 @@ import Foundation
 import GRDB
 import JourneyRuntime
 
-/// A row of `customers`: the last committed ``CustomerState`` of one customer.
-struct CustomerRow: Codable, FetchableRecord, TableRecord {
+/// The `customers` table: the last committed ``CustomerState`` of each customer (`id`, the
+/// `snapshot` blob, `updated_at`). Rows are only ever written whole and read back as the blob
+/// alone, so no value of this type exists: it names the table and its statements.
+enum CustomerRow: TableRecord {
     static let databaseTableName = "customers"
 
-    enum CodingKeys: String, CodingKey {
-        case id, snapshot
-        case updatedAt = "updated_at"
-    }
-
     enum Columns {
-        static let id = Column(CodingKeys.id)
+        static let id = Column("id")
     }
-
-    var id: String
-    var snapshot: Data
-    var updatedAt: Double
 
     /// Inserts or replaces the snapshot. `updated_at` is SQLite's wall clock at
     /// write time: bookkeeping for operators, outside the deterministic core.
