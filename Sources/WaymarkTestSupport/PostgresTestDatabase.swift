@@ -45,7 +45,9 @@ public struct PostgresTestDatabase: Sendable {
 
     /// Runs `body` with a running client for `url`. The client's pool is stopped by cancelling its
     /// task, which is not awaited: a pool cancelled before it got going must not hang the test.
-    public static func withClient<Result: Sendable>(_ url: String, _ body: @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
+    public static func withClient<Result: Sendable>(
+        _ url: String, sessionTimeout: Duration = sessionTimeout, _ body: @Sendable (PostgresClient) async throws -> Result
+    ) async throws -> Result {
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         let client = try PostgresCoordinator.makeClient(url: url, sessionTimeout: sessionTimeout, logger: logger)
         let pool = Task.detached { await client.run() }

@@ -6,7 +6,7 @@ import Testing
 
 /// A simulation keeps every pending timer: a run with more timers pending at once than a
 /// node keeps in memory (a node pages the rest from SQLite; a simulation has nowhere to page
-/// from) fires every one of them. Session 2's timer window made the simulator drop the
+/// from) fires every one of them. A simulator given a node's timer window once dropped the
 /// farthest timers beyond 50,000 pending.
 @Suite struct ManyTimersTests {
     /// The time limit is a guard, not a measure: the run takes seconds, while the windowed

@@ -16,27 +16,25 @@ struct PostgresTransactionTests {
 
     @Test func aTransactionTheServerEndsFailsAndTheConnectionIsReplaced() async throws {
         let database = try await PostgresTestDatabase.make()
-        let client = try PostgresCoordinator.makeClient(url: database.url, sessionTimeout: .milliseconds(200), logger: logger)
-        let pool = Task.detached { await client.run() }
-        defer { pool.cancel() }
-        let coordinator = PostgresCoordinator(client: client, logger: logger)
-
-        let error = await #expect(throws: ClusterError.self) {
-            try await coordinator.transaction("stall") { connection, logger in
-                try await connection.query("SELECT 1", logger: logger)
-                // Idle in the transaction well past the server's limit: it ends the session.
-                try await Task.sleep(for: .milliseconds(1_500))
-                try await connection.query("SELECT 2", logger: logger)
+        try await PostgresTestDatabase.withClient(database.url, sessionTimeout: .milliseconds(200)) { client in
+            let coordinator = PostgresCoordinator(client: client, logger: logger)
+            let error = await #expect(throws: ClusterError.self) {
+                try await coordinator.transaction("stall") { connection, logger in
+                    try await connection.query("SELECT 1", logger: logger)
+                    // Idle in the transaction well past the server's limit: it ends the session.
+                    try await Task.sleep(for: .milliseconds(1_500))
+                    try await connection.query("SELECT 2", logger: logger)
+                }
             }
+            #expect(error?.code == .database)
+            #expect(error?.context["operation"] == "stall")
+            #expect(error?.cause is PostgresTransaction.ConnectionClosed || error?.cause is PSQLError, "\(String(describing: error))")
+            // The pool drops the closed connection and opens another. (A statement outside a
+            // transaction: the suite's load may stall this test longer than the 200 ms limit.)
+            var answers: [Int] = []
+            for try await answer in try await client.query("SELECT 3", logger: logger).decode(Int.self) { answers.append(answer) }
+            #expect(answers == [3])
         }
-        #expect(error?.code == .database)
-        #expect(error?.context["operation"] == "stall")
-        #expect(error?.cause is PostgresTransaction.ConnectionClosed || error?.cause is PSQLError, "\(String(describing: error))")
-        // The pool drops the closed connection and opens another. (A statement outside a
-        // transaction: the suite's load may stall this test longer than the 200 ms limit.)
-        var answers: [Int] = []
-        for try await answer in try await client.query("SELECT 3", logger: logger).decode(Int.self) { answers.append(answer) }
-        #expect(answers == [3])
     }
 
     @Test func aFailedBodyRollsBackAndKeepsTheConnectionUsable() async throws {
