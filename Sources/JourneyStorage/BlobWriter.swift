@@ -183,6 +183,19 @@ extension BlobWriter {
                     for (journey, token) in state.segmentChecks { s.field(journey) { $0.unsigned(token) } }
                 }
             }
+            o.field("segmentCheckTimes") { w in
+                w.object { s in
+                    for (journey, recheck) in state.segmentCheckTimes {
+                        s.field(journey) { w in
+                            w.object { r in
+                                r.field("due") { $0.date(recheck.due) }
+                                r.field("interval") { $0.integer(recheck.interval) }
+                                r.field("firedAt", ifPresent: recheck.firedAt) { $0.date($1) }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 

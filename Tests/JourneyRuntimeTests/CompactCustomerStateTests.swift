@@ -46,6 +46,7 @@ struct CompactCustomerStateTests {
         ]
         state.lastTimerToken = .max
         state.segmentChecks = ["win-back": 12, "lapsed": .max - 1]
+        state.segmentCheckTimes = ["win-back": SegmentRecheck(due: Date(timeIntervalSince1970: 1_709_600_000.25), interval: 86_400)]
         return state
     }
 
@@ -85,8 +86,9 @@ struct CompactCustomerStateTests {
             "first_seen_at": .string("2024-02-27T02:13:20Z"), "last_seen_at": .string("2024-02-27T02:13:20Z"),
         ]))
         // id (tag + length + 2) + member count + 2 × (key 1 + value tag 1 + marker 1 + 14 digits in a
-        // 7-byte varint) + four empty or zero fields (runs, history, last token, segment checks).
-        #expect(CompactCustomerState(state).bytes.count == 4 + 1 + 2 * 10 + 4)
+        // 7-byte varint) + five empty or zero fields (runs, history, last token, segment checks
+        // and their times).
+        #expect(CompactCustomerState(state).bytes.count == 4 + 1 + 2 * 10 + 5)
     }
 
     /// A customer packed and unpacked after every input of a scenario that touches every part

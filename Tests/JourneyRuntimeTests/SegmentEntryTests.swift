@@ -34,6 +34,8 @@ struct SegmentEntryTests {
 
     @Test func theFirstCheckArmsARecheckAtNowPlusTheInterval() {
         var h = Harness(Self.segment("profile.plan == 'pro'", recheck: "6h"))
+        // The reference schedule: with prediction on, this recheck would move to where it can matter.
+        h.interpreter.predictsSegmentRechecks = false
         let effects = h.apply(.checkSegments, at: minutes(10))
         #expect(effects.compactMap(\.timerRequest).map { $0.due } == [Fixture.monday9.addingTimeInterval(minutes(10) + hours(6))])
         #expect(effects.compactMap(\.timerRequest).first?.journeyID == "seg")
@@ -44,10 +46,13 @@ struct SegmentEntryTests {
         #expect(h.pendingTimers == [minutes(10) + hours(12)])
     }
 
-    @Test func aTimeBasedConditionEntersAtTheRecheckWhenItBecomesTrue() {
+    @Test(arguments: [false, true])
+    func aTimeBasedConditionEntersAtTheRecheckWhenItBecomesTrue(predicting: Bool) {
         var h = Harness(Self.segment("days_since(profile.last_seen_at) > 30"))
+        h.interpreter.predictsSegmentRechecks = predicting
         h.event("visit", at: 0)
-        #expect(h.pendingTimers == [days(1)])
+        // Predicted, the recheck goes straight to the first one at which the customer enters.
+        #expect(h.pendingTimers == [predicting ? days(31) : days(1)])
         h.advance(to: days(30))
         #expect(h.log.isEmpty, "exactly 30 days is not more than 30")
         h.advance(to: days(31))

@@ -151,6 +151,41 @@ import Testing
         #expect(firstLine.hasSuffix(",\"variant\":null}") || firstLine.contains(",\"reason\":"))
     }
 
+    /// The example journeys (win-back rechecks daily) over the sample customers, cloned and
+    /// shifted in time so that rechecks fall at every hour of the day: skipping the rechecks
+    /// at which nobody can enter changes no action, and no action's place in the log.
+    @Test func skippedSegmentRechecksChangeNoAction() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let journeys = root.appendingPathComponent("journeys").path
+        let loaded = JourneyLoader().load(paths: [journeys])
+        #expect(loaded.errorCount == 0)
+        let sample = try EventLogReader.read(events: [journeys + "/data/events.csv"], profiles: [journeys + "/data/profiles.jsonl"], options: EventLogOptions())
+        var events: [LoggedEvent] = []
+        var profiles: [ProfileChange] = []
+        for clone in 0..<12 {
+            let shift = TimeInterval(clone) * 7_919  // about 2h12m apart, so grids do not line up
+            events += sample.events.map { LoggedEvent(customerID: "k\(clone)-\($0.customerID)", name: $0.name, time: $0.time.addingTimeInterval(shift), properties: $0.properties) }
+            // Half the clones start from their profiles (rechecks on one grid), half from their first event.
+            if clone.isMultiple(of: 2) {
+                profiles += sample.profiles.map { var profile = $0; profile.customerID = "k\(clone)-\($0.customerID)"; return profile }
+            }
+        }
+        events.sort { $0.time < $1.time }
+        let until = try #require(events.last?.time).addingTimeInterval(90 * 86_400)
+        func simulate(predicting: Bool) async throws -> (SimulationStats, CollectingSink) {
+            try await Simulation(journeys: loaded.journeys.map(\.definition), options: SimulationOptions(until: until, predictsSegmentRechecks: predicting))
+                .run(events: events, profiles: profiles, sink: CollectingSink())
+        }
+        let (referenceStats, reference) = try await simulate(predicting: false)
+        let (predictedStats, predicted) = try await simulate(predicting: true)
+        #expect(predicted.actions == reference.actions)
+        #expect(predicted.outbox == reference.outbox)
+        #expect(predictedStats.pendingTimers == referenceStats.pendingTimers)
+        #expect(reference.actions.filter { $0.journey == "win-back" && $0.action == .enter }.count > 100)
+        // What the prediction is for: far fewer wake-ups.
+        #expect(predictedStats.timersFired * 3 < referenceStats.timersFired)
+    }
+
     @Test func actionLinesHaveTheContractsKeyOrder() {
         let time = Timestamp.parse("2024-03-13T11:23:32.75Z", defaultZone: ZonedCalendar.utc)!
         let send = ActionRecord(time: time, customer: "user_0000", journey: "cart-abandonment", version: 1, run: 1, step: "remind", action: .send, channel: "push", template: "cart_reminder")

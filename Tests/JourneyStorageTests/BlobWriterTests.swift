@@ -39,6 +39,7 @@ struct BlobWriterTests {
         state.history = ["cart": JourneyHistory(runCount: 2, lastEndedAt: Date(timeIntervalSince1970: 1_708_000_000.75), sendTimes: [Date(timeIntervalSince1970: 1), Date(timeIntervalSince1970: 2.5)]), "win-back": JourneyHistory()]
         state.lastTimerToken = 123_456_789_012
         state.segmentChecks = ["win-back": 9]
+        state.segmentCheckTimes = ["win-back": SegmentRecheck(due: Date(timeIntervalSince1970: 1_709_600_000.5), interval: 86_400)]
         return state
     }
 
@@ -62,6 +63,19 @@ struct BlobWriterTests {
         let reference = try Self.decoder().decode(Value.self, from: Self.encoder().encode(value))
         #expect(fast == value)
         #expect(fast == reference)
+    }
+
+    @Test("a snapshot written before segment recheck times were kept still decodes")
+    func snapshotWithoutRecheckTimes() throws {
+        let state = Self.state()
+        var object = try #require(try JSONSerialization.jsonObject(with: Self.encoder().encode(state)) as? [String: Any])
+        #expect(object.removeValue(forKey: "segmentCheckTimes") != nil)
+        let old = try Self.decoder().decode(CustomerState.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(old.segmentCheckTimes.isEmpty)
+        #expect(old.segmentChecks == state.segmentChecks)
+        var expected = state
+        expected.segmentCheckTimes = [:]
+        #expect(old == expected)
     }
 
     @Test("a snapshot with every field, awkward strings and numbers decodes to itself")

@@ -8,11 +8,18 @@ public struct EngineConfiguration: Sendable {
     public var passivation: PassivationPolicy
     /// Which channels a customer is reachable on.
     public var channels: ChannelRules
+    /// Whether segment rechecks that cannot let anyone in are skipped
+    /// (``Interpreter/predictsSegmentRechecks``); entries are the same either way.
+    public var predictsSegmentRechecks: Bool
 
-    public init(shardCount: Int = 8, passivation: PassivationPolicy = PassivationPolicy(), channels: ChannelRules = .everyChannel) {
+    public init(
+        shardCount: Int = 8, passivation: PassivationPolicy = PassivationPolicy(), channels: ChannelRules = .everyChannel,
+        predictsSegmentRechecks: Bool = true
+    ) {
         self.shardCount = shardCount
         self.passivation = passivation
         self.channels = channels
+        self.predictsSegmentRechecks = predictsSegmentRechecks
     }
 }
 

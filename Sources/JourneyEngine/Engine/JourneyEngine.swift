@@ -36,7 +36,8 @@ public actor JourneyEngine {
         self.clock = clock
         self.logger = logger
         self.actorSystem = actorSystem
-        let interpreter = Interpreter(catalog: JourneyCatalog(), channels: configuration.channels)
+        let interpreter = Interpreter(
+            catalog: JourneyCatalog(), channels: configuration.channels, predictsSegmentRechecks: configuration.predictsSegmentRechecks)
         let start = clock.now()
         let relays: [OutboxRelay] = relay.map { relay in
             stores.enumerated().map { index, store -> OutboxRelay in

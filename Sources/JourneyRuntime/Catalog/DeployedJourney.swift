@@ -16,6 +16,10 @@ public final class DeployedJourney: Sendable {
     private let stepIndex: [String: Int]
     /// Whether the journey enters customers by a segment condition (checked on every input).
     public let isSegmentEntry: Bool
+    /// Whether the segment condition, once true, stays true as time passes (nothing else
+    /// changing): then rechecks that cannot let the customer in are skipped. False for
+    /// journeys without a segment entry.
+    public let hasRisingSegment: Bool
 
     public init(definition: JourneyDefinition, version: Int) {
         self.definition = definition
@@ -26,7 +30,13 @@ public final class DeployedJourney: Sendable {
             stepIndex[step.id] = index
         }
         self.stepIndex = stepIndex
-        if case .segment = definition.entry.trigger { isSegmentEntry = true } else { isSegmentEntry = false }
+        if case .segment(let condition, _) = definition.entry.trigger {
+            isSegmentEntry = true
+            hasRisingSegment = [.constant, .rising].contains(condition.truthTrend)
+        } else {
+            isSegmentEntry = false
+            hasRisingSegment = false
+        }
     }
 
     public var id: String { definition.id }

@@ -13,6 +13,9 @@ public struct JourneyCatalog: Sendable {
     public private(set) var activeIDs: [String] = []
     /// The active journeys with a segment entry, in id order.
     public private(set) var activeSegmentJourneys: [DeployedJourney] = []
+    /// Whether every active segment condition only ever turns true as time passes, so the
+    /// first recheck at which any of them lets a customer in can be found by bisection.
+    public private(set) var segmentEntriesRiseWithTime = true
 
     public init(_ journeys: [DeployedJourney] = []) {
         for journey in journeys { deploy(journey) }
@@ -48,5 +51,6 @@ public struct JourneyCatalog: Sendable {
         activeJourneys = active.keys.sorted().compactMap { activeVersion(of: $0) }
         activeIDs = activeJourneys.map(\.id)
         activeSegmentJourneys = activeJourneys.filter(\.isSegmentEntry)
+        segmentEntriesRiseWithTime = activeSegmentJourneys.allSatisfy(\.hasRisingSegment)
     }
 }

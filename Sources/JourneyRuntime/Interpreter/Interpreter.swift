@@ -14,11 +14,21 @@ public struct Interpreter: Sendable {
     /// A guard against a run that never pauses (the validator rejects such journeys; this
     /// keeps a bad deployment from spinning).
     public var maximumStepsPerInput: Int
+    /// Whether segment rechecks that cannot let the customer in are skipped: the pending
+    /// recheck moves to the first point of its grid where some segment journey would take
+    /// the customer in (see `InterpreterPass+Rechecks.swift`). Entries happen at the same
+    /// instants either way; off, the customer is woken at every recheck (the reference the
+    /// tests compare with).
+    public var predictsSegmentRechecks: Bool
 
-    public init(catalog: JourneyCatalog, channels: ChannelRules = .everyChannel, maximumStepsPerInput: Int = 1_000) {
+    public init(
+        catalog: JourneyCatalog, channels: ChannelRules = .everyChannel, maximumStepsPerInput: Int = 1_000,
+        predictsSegmentRechecks: Bool = true
+    ) {
         self.catalog = catalog
         self.channels = channels
         self.maximumStepsPerInput = maximumStepsPerInput
+        self.predictsSegmentRechecks = predictsSegmentRechecks
     }
 
     /// Applies one input to one customer's state at instant `now`, returning what should happen.
@@ -49,6 +59,18 @@ struct InterpreterPass {
     /// Journeys whose run this input ended: the input must not start a new run of them.
     var endedJourneys: Set<String> = []
     var stepBudget: Int
+    /// Segment journeys whose recheck this input armed (its timer is among ``effects``).
+    var armedRechecks: [String] = []
+    /// Whether this input changed what segment entry depends on: the profile, or a run of
+    /// a segment journey starting or ending. Pending rechecks are then placed again.
+    var segmentInputsChanged = false
+    /// The segment recheck this input is, if it is one: its journey and interval.
+    var firedRecheck: (journeyID: String, interval: Int64)?
+    /// Whether a recheck grid point at this input's instant is still to come after it: true
+    /// for events and profile changes (inputs come before timers) and the end of a wait
+    /// (a customer's rechecks follow their other timers), false for schedule ticks and
+    /// deploys (timers at an instant come before them).
+    var rechecksAtNowFollow = true
 
     init(interpreter: Interpreter, state: CustomerState, now: Date) {
         self.interpreter = interpreter
@@ -70,24 +92,39 @@ struct InterpreterPass {
         switch input {
         case .event(let event):
             handleEvent(event)
+            segmentInputsChanged = true
             checkSegments(event: event.context)
         case .profile(let change):
             state.profile.apply(change)
+            segmentInputsChanged = true
             checkSegments(event: nil)
         case .timer(let firing):
             let before = state.profile
             handleTimer(firing.token)
             // An `update` step run by the timer is a profile change: segments are checked now, not at the next recheck.
-            if state.profile != before { checkSegments(event: nil) }
+            if state.profile != before {
+                segmentInputsChanged = true
+                checkSegments(event: nil)
+            }
         case .scheduleTick(let journeyID):
+            rechecksAtNowFollow = false
             let before = state.profile
             handleScheduleTick(journeyID)
-            if state.profile != before { checkSegments(event: nil) }
+            if state.profile != before {
+                segmentInputsChanged = true
+                checkSegments(event: nil)
+            }
         case .checkSegments:
+            // Sent after a deploy: the segment journeys themselves may have changed.
+            rechecksAtNowFollow = false
+            segmentInputsChanged = true
             checkSegments(event: nil)
         case .undeploy(let journeyID):
+            rechecksAtNowFollow = false
+            segmentInputsChanged = true
             if let index = runIndex(of: journeyID) { endRun(at: index, reason: "undeployed") }
         }
+        placeSegmentRechecks()
     }
 
     func runIndex(of journeyID: String) -> Int? {
@@ -137,6 +174,7 @@ struct InterpreterPass {
     mutating func endRun(at index: Int, reason: String) {
         stopWaiting(runAt: index)
         let run = state.runs.remove(at: index)
+        if journey(of: run)?.isSegmentEntry ?? true { segmentInputsChanged = true }
         record(.exit, run: run, step: run.stepID, reason: reason)
         state.history[run.journeyID, default: JourneyHistory()].lastEndedAt = now
         endedJourneys.insert(run.journeyID)

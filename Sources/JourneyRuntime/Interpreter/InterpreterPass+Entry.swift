@@ -2,9 +2,13 @@ import Foundation
 import JourneyModel
 
 extension InterpreterPass {
-    /// Whether the customer may start a run of `journey` now, by its `reentry` policy.
-    func mayEnter(_ journey: DeployedJourney) -> Bool {
-        guard runIndex(of: journey.id) == nil, !endedJourneys.contains(journey.id) else { return false }
+    /// Whether the customer may start a run of `journey` now, by its `reentry` policy; or,
+    /// given `later`, at that instant in a later input if nothing changes before it.
+    func mayEnter(_ journey: DeployedJourney, later: Date? = nil) -> Bool {
+        guard runIndex(of: journey.id) == nil else { return false }
+        // This input's ended runs bar only this input's entries.
+        if later == nil, endedJourneys.contains(journey.id) { return false }
+        let now = later ?? now
         let history = state.history[journey.id] ?? JourneyHistory()
         switch journey.definition.entry.reentry {
         case .once:
@@ -21,6 +25,7 @@ extension InterpreterPass {
     mutating func enter(_ journey: DeployedJourney, event: EventContext?) {
         var history = state.history[journey.id] ?? JourneyHistory()
         history.runCount += 1
+        if journey.isSegmentEntry { segmentInputsChanged = true }
         state.history[journey.id] = history
         let firstStep = journey.definition.steps[0].id
         let run = RunState(journeyID: journey.id, version: journey.version, number: history.runCount, stepID: firstStep, enteredAt: now, event: event)
@@ -37,9 +42,12 @@ extension InterpreterPass {
         for journey in catalog.activeSegmentJourneys {
             guard case .segment(let condition, let recheck) = journey.definition.entry.trigger else { continue }
             if state.segmentChecks[journey.id] == nil {
-                let token = state.nextTimerToken()
+                let token = state.nextRecheckToken()
+                let due = now.addingTimeInterval(Double(recheck.seconds))
                 state.segmentChecks[journey.id] = token
-                effects.append(.setTimer(TimerRequest(customerID: state.customerID, token: token, due: now.addingTimeInterval(Double(recheck.seconds)), journeyID: journey.id)))
+                state.segmentCheckTimes[journey.id] = SegmentRecheck(due: due, interval: recheck.seconds)
+                armedRechecks.append(journey.id)
+                effects.append(.setTimer(TimerRequest(customerID: state.customerID, token: token, due: due, journeyID: journey.id)))
             }
             if mayEnter(journey), condition.holds(in: evaluationContext(for: nil, event: event)) {
                 enter(journey, event: event)
@@ -48,6 +56,7 @@ extension InterpreterPass {
         // Rechecks of journeys no longer deployed are dropped rather than re-armed.
         for journeyID in state.segmentChecks.keys where catalog.activeVersion(of: journeyID) == nil {
             effects.append(.cancelTimer(token: state.segmentChecks.removeValue(forKey: journeyID)!))
+            state.segmentCheckTimes.removeValue(forKey: journeyID)
         }
     }
 

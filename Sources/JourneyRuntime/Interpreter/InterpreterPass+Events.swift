@@ -74,7 +74,10 @@ extension InterpreterPass {
     mutating func handleTimer(_ token: UInt64) {
         if let journeyID = state.segmentChecks.first(where: { $0.value == token })?.key {
             state.segmentChecks.removeValue(forKey: journeyID)
+            let fired = state.segmentCheckTimes.removeValue(forKey: journeyID)
+            firedRecheck = fired.map { (journeyID, $0.interval) }
             checkSegments(event: nil)
+            state.segmentCheckTimes[journeyID]?.firedAt = now
             return
         }
         guard let index = state.runs.firstIndex(where: { $0.waiting?.token == token }),

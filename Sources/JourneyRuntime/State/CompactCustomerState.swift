@@ -54,6 +54,13 @@ extension CompactWriter {
             string(journeyID)
             unsigned(token)
         }
+        count(state.segmentCheckTimes.count)
+        for (journeyID, recheck) in state.segmentCheckTimes {
+            string(journeyID)
+            date(recheck.due)
+            signed(Int(recheck.interval))
+            optional(recheck.firedAt) { $0.date($1) }
+        }
     }
 
     mutating func write(_ run: RunState) {
@@ -140,6 +147,12 @@ extension CompactReader {
         for _ in 0..<checks {
             let journeyID = string()
             state.segmentChecks[journeyID] = unsigned()
+        }
+        let times = count()
+        state.segmentCheckTimes.reserveCapacity(times)
+        for _ in 0..<times {
+            let journeyID = string()
+            state.segmentCheckTimes[journeyID] = SegmentRecheck(due: date(), interval: Int64(signed()), firedAt: optional { $0.date() })
         }
         return state
     }

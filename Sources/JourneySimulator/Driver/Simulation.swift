@@ -14,11 +14,15 @@ public struct SimulationOptions: Sendable {
     public var until: Date?
     /// Items processed between two commits of the shard (group commit, as a node does).
     public var flushEvery: Int
+    /// Whether segment rechecks that cannot let anyone in are skipped (the default; the
+    /// actions are the same either way, only fewer timers fire).
+    public var predictsSegmentRechecks: Bool
 
-    public init(start: Date? = nil, until: Date? = nil, flushEvery: Int = 4096) {
+    public init(start: Date? = nil, until: Date? = nil, flushEvery: Int = 4096, predictsSegmentRechecks: Bool = true) {
         self.start = start
         self.until = until
         self.flushEvery = flushEvery
+        self.predictsSegmentRechecks = predictsSegmentRechecks
     }
 }
 
@@ -88,7 +92,7 @@ public struct Simulation {
         let engine = JourneyEngine(
             configuration: EngineConfiguration(
                 shardCount: 1, passivation: PassivationPolicy(idleTimeout: .infinity, maximumResident: .max, timerWindow: nil, compactAfter: .infinity),
-                channels: .everyChannel),
+                channels: .everyChannel, predictsSegmentRechecks: options.predictsSegmentRechecks),
             stores: [store], clock: clock, observer: nil,
             logger: Logger(label: "waymark.simulate", factory: { _ in SwiftLogNoOpLogHandler() }))
         let outcomes = try await engine.deploy(journeys)

@@ -6,8 +6,9 @@ import JourneyRuntime
 ///
 /// Tokens are `UInt64` in the runtime and INTEGER (signed 64-bit) in SQLite:
 /// the row stores the same bits (`Int64(bitPattern:)`), so every token round-trips.
-/// Ordering by token in SQL matches the runtime's for tokens below 2⁶³, which a
-/// counter incremented by one per timer never leaves.
+/// Ordering by token in SQL differs from the runtime's for tokens of 2⁶³ and above
+/// (segment rechecks set the top bit), so nothing relies on SQL's order among one
+/// customer's timers due at the same instant: the scheduler's heap orders them.
 struct TimerRow: Codable, FetchableRecord, TableRecord {
     static let databaseTableName = "timers"
 

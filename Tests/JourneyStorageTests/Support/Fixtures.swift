@@ -41,6 +41,7 @@ enum Fixture {
         state.history = ["cart": JourneyHistory(runCount: 2, lastEndedAt: at(-86_400), sendTimes: [at(-90_000)])]
         state.lastTimerToken = 7
         state.segmentChecks = ["vip": 6]
+        state.segmentCheckTimes = ["vip": SegmentRecheck(due: Date(timeIntervalSince1970: 1_709_600_000), interval: 3_600)]
         return state
     }
 
