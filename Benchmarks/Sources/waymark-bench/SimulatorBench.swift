@@ -67,6 +67,20 @@ enum SimulatorBench {
     }
 }
 
+extension SimulatorBench {
+    /// Writes the simulate benchmark's log (`SIM_EVENTS`, same seed) to `directory` as
+    /// `events.csv` and `profiles.jsonl`, so `waymark simulate` can be run on it by hand:
+    /// to profile it, or to compare the outputs of two builds.
+    static func generate(into directory: String) throws {
+        let count = Report.env("SIM_EVENTS", 1_000_000)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let log = try Workload.generate(count: count, seed: 3)
+        let events = (directory as NSString).appendingPathComponent("events.csv")
+        try log.write(eventsTo: events, profilesTo: (directory as NSString).appendingPathComponent("profiles.jsonl"))
+        Report.log("\(count) events of \(log.customers) customers written to \(events)")
+    }
+}
+
 struct CountingSink: SimulationSink {
     var actions = 0
     mutating func record(_ batch: CommittedBatch) throws { actions += batch.actions.count }
