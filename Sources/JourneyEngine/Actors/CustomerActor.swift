@@ -67,15 +67,22 @@ public distributed actor CustomerActor {
         return CustomerLookup(state: state, actions: actions)
     }
 
-    /// Applies one input with the shard's interpreter and returns the effects and the new state
-    /// (which the shard commits). Local only: the interpreter is not something to send over a wire.
-    public func apply(_ input: CustomerInput, at now: Date, using interpreter: Interpreter) -> (effects: [Effect], state: CustomerState) {
+    /// Applies one input with the shard's interpreter and returns the effects and, when the
+    /// shard commits snapshots (`returningState`), the new state. Local only: the interpreter
+    /// is not something to send over a wire.
+    public func apply(
+        _ input: CustomerInput, at now: Date, using interpreter: Interpreter, returningState: Bool = true
+    ) -> (effects: [Effect], state: CustomerState?) {
         var state = state
         // Release the held copy first, so the interpreter's changes find its buffers uniquely referenced.
         held = .live(CustomerState(customerID: ""))
         let effects = interpreter.handle(input, state: &state, now: now)
-        held = .live(state)
         isKnown = true
+        guard returningState else {
+            held = .live(consume state)
+            return (effects, nil)
+        }
+        held = .live(state)
         return (effects, state)
     }
 }

@@ -36,10 +36,15 @@ struct CustomerDirectory {
         var stamp: UInt64
     }
 
+    /// Whether touches are queued: not when no actor is ever passivated or packed (the
+    /// simulator), where the queue would only grow and be rebuilt.
+    private let keepsRecency: Bool
+
     init(idleTimeout: TimeInterval, maximumResident: Int, compactAfter: TimeInterval = .infinity) {
         self.idleTimeout = idleTimeout
         self.maximumResident = maximumResident
         self.compactAfter = compactAfter
+        keepsRecency = idleTimeout.isFinite || maximumResident < .max || compactAfter.isFinite
     }
 
     var count: Int { actors.count }
@@ -51,6 +56,22 @@ struct CustomerDirectory {
     mutating func touch(_ customerID: String, actor: CustomerActor, at now: Date) {
         nextStamp += 1
         actors[customerID] = Entry(actor: actor, lastUsed: now, stamp: nextStamp)
+        queueTouch(customerID)
+    }
+
+    /// The customer's resident actor, touched; nil when it is not resident. One hash lookup
+    /// for the common case of an input to a customer already in memory.
+    mutating func touchResident(_ customerID: String, at now: Date) -> CustomerActor? {
+        guard let index = actors.index(forKey: customerID) else { return nil }
+        nextStamp += 1
+        actors.values[index].lastUsed = now
+        actors.values[index].stamp = nextStamp
+        queueTouch(customerID)
+        return actors.values[index].actor
+    }
+
+    private mutating func queueTouch(_ customerID: String) {
+        guard keepsRecency else { return }
         recency.append((customerID, nextStamp))
         // Stale entries (customers touched again, or evicted) are dropped when they reach the
         // front; keep the queue from growing without bound when the same customers come back.

@@ -108,11 +108,11 @@ public actor Shard {
         let actor = try await activate(customerID, now: now)
         let input = work.input
         let interpreter = interpreter
-        guard let (effects, state) = await actor.whenLocal({ $0.apply(input, at: now, using: interpreter) }) else {
+        let commitsCustomerState = commitsCustomerState
+        guard let (effects, state) = await actor.whenLocal({ $0.apply(input, at: now, using: interpreter, returningState: commitsCustomerState) }) else {
             throw ActorSystemError(.wrongActorType, "customer \(customerID) resolved to a remote actor on its own shard")
         }
-        let commitsCustomerState = commitsCustomerState
-        if commitsCustomerState { pending.snapshots[customerID] = state }
+        if let state { pending.snapshots[customerID] = state }
         pending.inputs += 1
         switch work {
         case .inbox(let entry): pending.appliedSequence = max(pending.appliedSequence ?? 0, entry.sequence)
@@ -180,10 +180,7 @@ public actor Shard {
 
     /// The actor of a customer: already resident, or activated from the store's snapshot.
     func activate(_ customerID: String, now: Date) async throws -> CustomerActor {
-        if let actor = directory.actor(customerID) {
-            directory.touch(customerID, actor: actor, at: now)
-            return actor
-        }
+        if let actor = directory.touchResident(customerID, at: now) { return actor }
         let stored = try await store.customer(customerID)
         // Another activation of the same customer (a remote call, say) may have finished while
         // the store was read: keep its actor, or two actors would hold the customer apart.
