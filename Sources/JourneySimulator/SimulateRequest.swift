@@ -15,6 +15,9 @@ public struct SimulateRequest: Sendable {
     /// A synthetic population: how many customers, and the behaviour model file.
     public var population: Int?
     public var behaviorFile: String?
+    /// Engines run side by side, each on a share of the customers (``SimulationOptions/partitions``);
+    /// the outputs are the same for any number.
+    public var partitions = 1
 
     public init(journeyPaths: [String]) {
         self.journeyPaths = journeyPaths
@@ -60,6 +63,7 @@ public enum SimulateCommand {
             responses = population.responder()
         }
         var options = SimulationOptions()
+        options.partitions = request.partitions
         if let until = request.until {
             guard let time = Timestamp.parse(until, defaultZone: request.log.timeZone) else {
                 throw SimulationError("--until: cannot read the time `\(until)`: \(CellValues.timeHelp)")

@@ -51,10 +51,14 @@ extension Waymark {
         @Option(help: "The behaviour model (YAML) of the synthetic population.")
         var behavior: String?
 
+        @Option(help: "Engines to run side by side, each on a share of the customers (default: one per core, at most 8). The outputs are the same for any number.")
+        var partitions: Int?
+
         func validate() throws {
             if events.isEmpty && population == nil { throw ValidationError("give an event log with --events FILE, or a synthetic population with --population N --behavior FILE") }
             if population != nil && behavior == nil { throw ValidationError("--population needs --behavior FILE") }
             if let population, population < 1 { throw ValidationError("--population must be at least 1") }
+            if let partitions, !(1...64).contains(partitions) { throw ValidationError("--partitions must be between 1 and 64") }
             if ZonedCalendar.zone(named: timezone) == nil { throw ValidationError("--timezone: unknown zone `\(timezone)` (use an IANA name such as Asia/Shanghai)") }
         }
 
@@ -70,6 +74,7 @@ extension Waymark {
             request.outputDirectory = out
             request.population = population
             request.behaviorFile = behavior
+            request.partitions = partitions ?? min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))
             let progress = ProgressLine()
             let outcome: SimulateOutcome
             let report: (@Sendable (SimulationProgress, Double) -> Void)? = progress.isActive ? { @Sendable update, elapsed in progress.show(update, elapsed) } : nil

@@ -151,10 +151,10 @@ import Testing
         #expect(firstLine.hasSuffix(",\"variant\":null}") || firstLine.contains(",\"reason\":"))
     }
 
-    /// The example journeys (win-back rechecks daily) over the sample customers, cloned and
-    /// shifted in time so that rechecks fall at every hour of the day: skipping the rechecks
-    /// at which nobody can enter changes no action, and no action's place in the log.
-    @Test func skippedSegmentRechecksChangeNoAction() async throws {
+    /// The example journeys (win-back rechecks daily, two schedules) over the sample customers,
+    /// cloned and shifted in time so that rechecks fall at every hour of the day; half the
+    /// clones start from their profiles (rechecks on one grid), half from their first event.
+    static func clonedSample(_ clones: Int) throws -> (journeys: [JourneyDefinition], events: [LoggedEvent], profiles: [ProfileChange], until: Date) {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let journeys = root.appendingPathComponent("journeys").path
         let loaded = JourneyLoader().load(paths: [journeys])
@@ -162,18 +162,23 @@ import Testing
         let sample = try EventLogReader.read(events: [journeys + "/data/events.csv"], profiles: [journeys + "/data/profiles.jsonl"], options: EventLogOptions())
         var events: [LoggedEvent] = []
         var profiles: [ProfileChange] = []
-        for clone in 0..<12 {
+        for clone in 0..<clones {
             let shift = TimeInterval(clone) * 7_919  // about 2h12m apart, so grids do not line up
             events += sample.events.map { LoggedEvent(customerID: "k\(clone)-\($0.customerID)", name: $0.name, time: $0.time.addingTimeInterval(shift), properties: $0.properties) }
-            // Half the clones start from their profiles (rechecks on one grid), half from their first event.
             if clone.isMultiple(of: 2) {
                 profiles += sample.profiles.map { var profile = $0; profile.customerID = "k\(clone)-\($0.customerID)"; return profile }
             }
         }
         events.sort { $0.time < $1.time }
         let until = try #require(events.last?.time).addingTimeInterval(90 * 86_400)
+        return (loaded.journeys.map(\.definition), events, profiles, until)
+    }
+
+    /// Skipping the rechecks at which nobody can enter changes no action, and no action's place in the log.
+    @Test func skippedSegmentRechecksChangeNoAction() async throws {
+        let (journeys, events, profiles, until) = try Self.clonedSample(12)
         func simulate(predicting: Bool) async throws -> (SimulationStats, CollectingSink) {
-            try await Simulation(journeys: loaded.journeys.map(\.definition), options: SimulationOptions(until: until, predictsSegmentRechecks: predicting))
+            try await Simulation(journeys: journeys, options: SimulationOptions(until: until, predictsSegmentRechecks: predicting))
                 .run(events: events, profiles: profiles, sink: CollectingSink())
         }
         let (referenceStats, reference) = try await simulate(predicting: false)
@@ -184,6 +189,27 @@ import Testing
         #expect(reference.actions.filter { $0.journey == "win-back" && $0.action == .enter }.count > 100)
         // What the prediction is for: far fewer wake-ups.
         #expect(predictedStats.timersFired * 3 < referenceStats.timersFired)
+    }
+
+    /// Customers split over several engines run side by side, merged stretch by stretch: the
+    /// same actions in the same order, the same counts, whatever the number of partitions.
+    @Test(arguments: [2, 3, 7])
+    func partitionsChangeNoActionAndNoOrder(partitions: Int) async throws {
+        let (journeys, events, profiles, until) = try Self.clonedSample(10)
+        func simulate(_ partitions: Int) async throws -> (SimulationStats, CollectingSink) {
+            var options = SimulationOptions(until: until, flushEvery: 97)
+            options.partitions = partitions
+            options.eventsPerStretch = 500  // many stretches, ending anywhere in the log
+            return try await Simulation(journeys: journeys, options: options).run(events: events, profiles: profiles, sink: CollectingSink())
+        }
+        let (oneStats, one) = try await simulate(1)
+        let (splitStats, split) = try await simulate(partitions)
+        #expect(one.actions.count > 1_000)
+        #expect(split.actions == one.actions)
+        #expect(split.outbox == one.outbox)
+        #expect(splitStats == oneStats)
+        #expect(split.tally.versions.keys.sorted() == one.tally.versions.keys.sorted())
+        #expect(split.tally.actions == one.tally.actions)
     }
 
     @Test func actionLinesHaveTheContractsKeyOrder() {

@@ -87,6 +87,12 @@ public actor Shard {
     /// Pending timers held in memory (with a timer window, more may wait in the store).
     public var pendingTimerCount: Int { timers.count }
 
+    /// What the open batch holds so far: the simulator notes it after each input to know
+    /// which input produced which actions.
+    public var pendingOutputCounts: CommittedBatch.Counts {
+        CommittedBatch.Counts(actions: pending.actions.count, traces: pending.traces.count, outbox: pending.outbox.count)
+    }
+
     /// The pending timers held in memory, in no particular order (without a timer window: all of them).
     public var pendingTimers: [TimerRequest] { timers.pending }
 

@@ -58,6 +58,27 @@ public struct CommittedBatch: Sendable {
     public var traces: [StepTrace]
     public var outbox: [OutboundMessage]
     public var inputs: Int
+
+    public init(shard: Int, actions: [ActionRecord] = [], traces: [StepTrace] = [], outbox: [OutboundMessage] = [], inputs: Int = 0) {
+        self.shard = shard
+        self.actions = actions
+        self.traces = traces
+        self.outbox = outbox
+        self.inputs = inputs
+    }
+
+    /// How much of each output a batch holds, or held after one of its inputs.
+    public struct Counts: Sendable, Hashable {
+        public var actions: Int
+        public var traces: Int
+        public var outbox: Int
+
+        public init(actions: Int, traces: Int, outbox: Int) {
+            self.actions = actions
+            self.traces = traces
+            self.outbox = outbox
+        }
+    }
 }
 
 /// Receives what shards commit. Called from the shard after each commit, in commit order.

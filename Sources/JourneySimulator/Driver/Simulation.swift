@@ -14,6 +14,14 @@ public struct SimulationOptions: Sendable {
     public var until: Date?
     /// Items processed between two commits of the shard (group commit, as a node does).
     public var flushEvery: Int
+    /// Customers are split by a stable hash of their id into this many partitions, each
+    /// simulated on its own engine, in parallel; their actions are merged into exactly the
+    /// order one engine would have produced. 1 (the default) runs one engine. A run with a
+    /// response model (follow-ups made from the actions) always runs one.
+    public var partitions = 1
+    /// Events of the log the partitions simulate before their actions are merged: what one
+    /// stretch produces is held in memory until then.
+    var eventsPerStretch = 65_536
     /// Whether segment rechecks that cannot let anyone in are skipped (the default; the
     /// actions are the same either way, only fewer timers fire).
     public var predictsSegmentRechecks: Bool
@@ -82,8 +90,22 @@ public struct Simulation {
             throw SimulationError("nothing to simulate: no events, and no start or --until time")
         }
         let until = options.until ?? events.last?.time ?? start
+        if options.partitions > 1, responses == nil {
+            return try await runPartitioned(events: events, profiles: profiles, start: start, until: until, sink: sink, progress: progress)
+        }
+        var partition = try await makePartition(start: start, until: until, responses: responses)
+        partition.driver.progress = progress
+        let (finished, sink) = try await Self.drive(on: partition.shard, partition.driver, events: events, profiles: profiles, sink: sink)
+        partition.driver = finished
         var stats = SimulationStats(start: start, until: until)
+        try await partition.addStats(to: &stats)
+        stats.profilesApplied = profiles.count
+        return (stats, sink)
+    }
 
+    /// One engine with one shard over an in-memory store, the journeys deployed, and a driver
+    /// for it: the whole simulation, or one partition of its customers.
+    func makePartition(start: Date, until: Date, responses: (any ResponseModel)?) async throws -> Partition {
         let clock = VirtualClock(start: start)
         // Nothing reads a customer's action history or the outbox in a simulation (sends reach
         // the sink with each committed batch), so the store keeps neither. Actors are never
@@ -96,29 +118,34 @@ public struct Simulation {
             stores: [store], clock: clock, observer: nil,
             logger: Logger(label: "waymark.simulate", factory: { _ in SwiftLogNoOpLogHandler() }))
         let outcomes = try await engine.deploy(journeys)
-        for outcome in outcomes { stats.versions[outcome.journeyID] = outcome.version }
         let catalog = await engine.deployedCatalog
-        let shard = engine.shards[0]
-
         var driver = Driver(flushEvery: options.flushEvery, responses: responses, start: start, until: until)
         driver.schedules = catalog.activeJourneys.compactMap { journey in
             guard case .schedule(let cron, _) = journey.definition.entry.trigger else { return nil }
             return Driver.Schedule(journeyID: journey.id, cron: cron, zone: journey.timeZone, next: cron.nextFire(after: start.addingTimeInterval(-1), in: journey.timeZone))
         }
-        driver.progress = progress
-        let (finished, sink) = try await Self.drive(on: shard, driver, events: events, profiles: profiles, sink: sink)
-        driver = finished
+        return Partition(engine: engine, shard: engine.shards[0], driver: driver, versions: Dictionary(outcomes.map { ($0.journeyID, $0.version) }, uniquingKeysWith: { $1 }))
+    }
+}
 
-        stats.eventsProcessed = driver.eventsProcessed
-        stats.eventsAfterUntil = driver.eventsAfterUntil
-        stats.timersFired = driver.timersFired
-        stats.scheduleTicks = driver.ticks
-        stats.profilesApplied = profiles.count
-        stats.customers = driver.known.count
+/// An engine of a simulation, its only shard and the driver feeding it.
+struct Partition: Sendable {
+    let engine: JourneyEngine
+    let shard: Shard
+    var driver: Driver
+    let versions: [String: Int]
+
+    /// Adds this partition's counts to `stats` (partitions hold disjoint customers).
+    func addStats(to stats: inout SimulationStats) async throws {
+        stats.versions = versions
+        stats.eventsProcessed += driver.eventsProcessed
+        stats.eventsAfterUntil += driver.eventsAfterUntil
+        stats.timersFired += driver.timersFired
+        stats.scheduleTicks = driver.ticks  // every partition ticks the same schedules
+        stats.customers += driver.known.count
         for timer in await shard.pendingTimers {
             stats.pendingTimers[timer.journeyID, default: 0] += 1
         }
-        return (stats, sink)
     }
 }
 
@@ -147,141 +174,4 @@ extension Simulation {
 public struct SimulationError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
-}
-
-/// The loop of one run: the state that moves as virtual time does.
-struct Driver: Sendable {
-    struct Schedule: Sendable {
-        var journeyID: String
-        var cron: CronSchedule
-        var zone: TimeZone
-        var next: Date?
-    }
-
-    /// A generated follow-up event, ordered by time then by when it was made.
-    struct Pending: Comparable, Sendable {
-        var event: LoggedEvent
-        var sequence: Int
-        static func < (lhs: Pending, rhs: Pending) -> Bool { (lhs.event.time, lhs.sequence) < (rhs.event.time, rhs.sequence) }
-        static func == (lhs: Pending, rhs: Pending) -> Bool { lhs.sequence == rhs.sequence }
-    }
-
-    let flushEvery: Int
-    var responses: (any ResponseModel)?
-    /// Whether follow-ups are generated (checked on every step, without touching the existential).
-    let hasResponses: Bool
-    let start: Date
-    let until: Date
-    var schedules: [Schedule] = []
-    var progress: (@Sendable (SimulationProgress) -> Void)?
-
-    var followUps = Heap<Pending>()
-    var followUpSequence = 0
-    var known: Set<String> = []
-    private var knownSorted: [String] = []
-    private var unflushed = 0
-    private var sequence: Int64 = 0
-    var eventsProcessed = 0
-    var eventsAfterUntil = 0
-    var timersFired = 0
-    var ticks = 0
-
-    init(flushEvery: Int, responses: (any ResponseModel)?, start: Date, until: Date) {
-        self.flushEvery = max(1, flushEvery)
-        self.responses = responses
-        self.hasResponses = responses != nil
-        self.start = start
-        self.until = until
-    }
-
-    /// Runs on the shard's executor (`isolated`), so that feeding it one input at a time costs no hop.
-    mutating func run(on shard: isolated Shard, events: [LoggedEvent], profiles: [ProfileChange], sink: inout some SimulationSink) async throws {
-        for change in profiles {
-            known.insert(change.customerID)
-            try await process(.inbox(entry(.profile(change), at: start)), on: shard, sink: &sink)
-        }
-        var next = 0
-        while true {
-            // Follow-ups are made from committed actions: commit before moving on in time.
-            if hasResponses { try await flush(on: shard, sink: &sink) }
-            var eventTime: Date?
-            if next < events.count, events[next].time <= until { eventTime = events[next].time }
-            if let followUp = followUps.min, followUp.event.time <= until, followUp.event.time < (eventTime ?? .distantFuture) {
-                eventTime = followUp.event.time
-            }
-            var timerTime = shard.nextTimerDue()
-            if let due = timerTime, due > until { timerTime = nil }
-            var tickTime: Date?
-            for schedule in schedules {
-                if let next = schedule.next, next <= until, next < (tickTime ?? .distantFuture) { tickTime = next }
-            }
-
-            if let time = eventTime, time <= (timerTime ?? .distantFuture), time <= (tickTime ?? .distantFuture) {
-                // Every event at this instant, in input order; generated follow-ups after the logged ones.
-                while next < events.count, events[next].time == time {
-                    try await processEvent(events[next], on: shard, sink: &sink)
-                    next += 1
-                }
-                while let followUp = followUps.min, followUp.event.time == time {
-                    _ = followUps.popMin()
-                    try await processEvent(followUp.event, on: shard, sink: &sink)
-                }
-            } else if let time = timerTime, time <= (tickTime ?? .distantFuture) {
-                for timer in shard.takeDueTimers(now: time) {
-                    timersFired += 1
-                    try await process(.timer(timer), on: shard, sink: &sink)
-                }
-            } else if let time = tickTime {
-                try await tick(at: time, on: shard, sink: &sink)
-            } else {
-                break
-            }
-        }
-        eventsAfterUntil = events.count - next + followUps.count
-        try await flush(on: shard, sink: &sink)
-    }
-
-    private mutating func entry(_ payload: InboxInput.Payload, at time: Date) -> InboxEntry {
-        sequence += 1
-        return InboxEntry(sequence: sequence, input: InboxInput(payload: payload, acceptedAt: time))
-    }
-
-    private mutating func processEvent(_ event: LoggedEvent, on shard: isolated Shard, sink: inout some SimulationSink) async throws {
-        if known.insert(event.customerID).inserted { knownSorted.removeAll() }
-        eventsProcessed += 1
-        try await process(.inbox(entry(.event(event.customerEvent), at: event.time)), on: shard, sink: &sink)
-        if let progress, eventsProcessed % 16_384 == 0 {
-            progress(SimulationProgress(eventsDone: eventsProcessed, virtualTime: event.time))
-        }
-    }
-
-    private mutating func tick(at time: Date, on shard: isolated Shard, sink: inout some SimulationSink) async throws {
-        if knownSorted.count != known.count { knownSorted = known.sorted() }
-        for index in schedules.indices where schedules[index].next == time {
-            ticks += 1
-            let journeyID = schedules[index].journeyID
-            for customer in knownSorted {
-                try await process(.system(customerID: customer, input: .scheduleTick(journeyID: journeyID), time: time), on: shard, sink: &sink)
-            }
-            schedules[index].next = schedules[index].cron.nextFire(after: time, in: schedules[index].zone)
-        }
-    }
-
-    private mutating func process(_ work: ShardWork, on shard: isolated Shard, sink: inout some SimulationSink) async throws {
-        try await shard.process(work)
-        unflushed += 1
-        if unflushed >= flushEvery { try await flush(on: shard, sink: &sink) }
-    }
-
-    private mutating func flush(on shard: isolated Shard, sink: inout some SimulationSink) async throws {
-        guard unflushed > 0 else { return }
-        unflushed = 0
-        let batch = try await shard.flush()
-        try sink.record(batch)
-        guard hasResponses, !batch.actions.isEmpty else { return }
-        for event in responses!.respond(to: batch.actions) {
-            followUpSequence += 1
-            followUps.insert(Pending(event: event, sequence: followUpSequence))
-        }
-    }
 }
