@@ -1,10 +1,11 @@
+import Foundation
 import JourneyModel
 import Testing
 
 @Suite("Expressions: how a condition's truth moves as time passes")
 struct ExpressionTimeTrendTests {
     static func trend(_ text: String) throws -> TimeTrend {
-        try Expression.parse(text).truthTrend
+        try JourneyModel.Expression.parse(text).truthTrend
     }
 
     @Test(arguments: [
@@ -64,5 +65,35 @@ struct ExpressionTimeTrendTests {
     ])
     func conditionsWhoseTruthMayComeAndGoAreUnknown(_ text: String) throws {
         #expect(try Self.trend(text) == .unknown)
+    }
+}
+
+@Suite("Expressions: fixing what does not move with time")
+struct ExpressionFixingTests {
+    static let profile: JSONValue = [
+        "last_seen_at": "2024-03-01T08:00:00+08:00", "tier": "gold", "joined": 1_700_000_000, "grace": 2, "bad": "yesterday",
+    ]
+
+    /// At many instants, the fixed expression has the original's value: for conditions that
+    /// move with time and for those that do not (fixing is not limited to rising ones).
+    @Test(arguments: [
+        "days_since(profile.last_seen_at) > 30",
+        "profile.tier == 'gold' and hours_since(profile.joined) - profile.grace * 24 >= 100",
+        "days_since(profile.bad) > 1",
+        "days_since(profile.missing) > 1 or profile.tier == 'gold'",
+        "not (days_since(profile.last_seen_at) < 7) and exists(profile.tier)",
+        "now >= '2024-03-20' and lower(profile.tier) in ['gold', 'silver']",
+        "-days_since(profile.last_seen_at) < -3",
+        "[days_since(profile.last_seen_at), 1] == [1, 1]",
+    ])
+    func fixedPartsGiveTheSameValueAtEveryInstant(_ text: String) throws {
+        let expression = try JourneyModel.Expression.parse(text)
+        let start = Date(timeIntervalSince1970: 1_709_000_000)
+        let fixed = expression.fixingTimeInvariantParts(in: EvaluationContext(profile: Self.profile, now: start))
+        for hour in stride(from: 0, to: 24 * 60, by: 7) {
+            let now = start.addingTimeInterval(Double(hour) * 3_600)
+            #expect(fixed.evaluate(in: EvaluationContext(now: now)) == expression.evaluate(in: EvaluationContext(profile: Self.profile, now: now)), "at +\(hour)h")
+        }
+        #expect(fixed.root != expression.root, "something was fixed")
     }
 }

@@ -86,7 +86,7 @@ struct SegmentRecheckPredictionTests {
     /// skipping rechecks must never change what happens, or when, or in which order.
     @Test(arguments: 0..<600)
     func predictionDecidesWhatEveryRecheckWouldHave(seed: Int) {
-        var random = SeededRandom(seed: UInt64(seed))
+        var random = SplitMix64(seed: UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 &+ 1)
         let reentries: [ReentryPolicy] = [.afterExit, .once, .cooldown(duration("3d")), .cooldown(duration("36h"))]
         let rechecks = ["1d", "6h", "2d", "7h"]
         let journeys = [
@@ -144,17 +144,7 @@ struct SegmentRecheckPredictionTests {
     }
 }
 
-/// SplitMix64: reproducible scenarios from a seed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SplitMix64 {
     mutating func int(in range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
     mutating func bool() -> Bool { Bool.random(using: &self) }
 }

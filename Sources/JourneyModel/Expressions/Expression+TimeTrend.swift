@@ -152,3 +152,39 @@ struct ValueTrend: Hashable {
         if trend != .constant { hasher.combine(isNumber) }
     }
 }
+
+extension Expression {
+    /// The expression with every part that does not move with time computed once in
+    /// `context` (and the times given to `days_since` / `hours_since` read once): the same
+    /// value as the original at every `now`, for a context that differs only in `now`.
+    /// What a search over many instants evaluates.
+    public func fixingTimeInvariantParts(in context: EvaluationContext) -> Expression {
+        Expression(source: source, root: root.fixingTimeInvariantParts(in: context))
+    }
+}
+
+extension ExpressionNode {
+    func fixingTimeInvariantParts(in context: EvaluationContext) -> ExpressionNode {
+        if case .literal = self { return self }
+        if valueTrend == .constant { return .literal(evaluate(in: context)) }
+        switch self {
+        case .literal, .path:
+            return self
+        case .list(let elements):
+            return .list(elements.map { $0.fixingTimeInvariantParts(in: context) })
+        case .not(let operand):
+            return .not(operand.fixingTimeInvariantParts(in: context))
+        case .negate(let operand):
+            return .negate(operand.fixingTimeInvariantParts(in: context))
+        case .binary(let op, let left, let right):
+            return .binary(op, left.fixingTimeInvariantParts(in: context), right.fixingTimeInvariantParts(in: context))
+        case .call(let function, let arguments):
+            let fixed = arguments.map { $0.fixingTimeInvariantParts(in: context) }
+            // A timestamp read once: `days_since` takes Unix seconds as well as text.
+            if function == .daysSince || function == .hoursSince, fixed.count == 1, case .literal(.string(let text)) = fixed[0] {
+                return .call(function, [.literal(ExpressionTimestamp.parse(text).map(JSONValue.number) ?? .null)])
+            }
+            return .call(function, fixed)
+        }
+    }
+}

@@ -32,6 +32,12 @@ extension InterpreterPass {
             catalog.segmentEntriesRiseWithTime, !state.segmentCheckTimes.isEmpty
         else { return }
         let journeyIDs = state.segmentCheckTimes.count == 1 ? Array(state.segmentCheckTimes.keys) : state.segmentCheckTimes.keys.sorted()
+        // The state does not change during the search: what does not move with time is computed once.
+        let fixed = EvaluationContext(profile: state.profile.json, now: now)
+        let entries = catalog.activeSegmentJourneys.compactMap { journey -> (DeployedJourney, JourneyModel.Expression)? in
+            guard case .segment(let condition, _) = journey.definition.entry.trigger else { return nil }
+            return (journey, condition.fixingTimeInvariantParts(in: fixed))
+        }
         for journeyID in journeyIDs {
             guard let token = state.segmentChecks[journeyID], let recheck = state.segmentCheckTimes[journeyID], recheck.interval > 0 else { continue }
             let armedNow = armedRechecks.contains(journeyID)
@@ -41,7 +47,7 @@ extension InterpreterPass {
             let reach = max(1, min(Self.recheckSearchPoints, Int(Self.latestPrediction.timeIntervalSince(first) / interval)))
             // The search starts where the recheck is now: after an event it usually moves only a little.
             let hint = armedNow ? 0 : Int((recheck.due.timeIntervalSince(first) / interval).rounded())
-            let due = firstEntryPoint(from: first, interval: interval, points: reach, hint: hint)
+            let due = firstEntryPoint(from: first, interval: interval, points: reach, hint: hint, entries: entries)
                 ?? first.addingTimeInterval(Double(reach - 1) * interval)
             guard due != recheck.due else { continue }
             move(recheckOf: journeyID, token: token, to: due, armedNow: armedNow)
@@ -75,8 +81,8 @@ extension InterpreterPass {
     /// take the customer in, or nil. Entry only ever turns from no to yes along the grid
     /// (see the type's comment), so the search gallops from the point `hint` (towards the
     /// start when someone enters there, away from it when not) and then bisects.
-    private func firstEntryPoint(from first: Date, interval: Double, points: Int, hint: Int) -> Date? {
-        func entersAt(_ index: Int) -> Bool { someSegmentEntry(at: first.addingTimeInterval(Double(index) * interval)) }
+    private func firstEntryPoint(from first: Date, interval: Double, points: Int, hint: Int, entries: [(DeployedJourney, JourneyModel.Expression)]) -> Date? {
+        func entersAt(_ index: Int) -> Bool { someSegmentEntry(at: first.addingTimeInterval(Double(index) * interval), entries) }
         var no = -1  // the greatest index known to let nobody in (-1: none known)
         var yes = points  // the least index known to let someone in (`points`: none known)
         let start = min(max(hint, 0), points - 1)
@@ -103,11 +109,11 @@ extension InterpreterPass {
         return yes < points ? first.addingTimeInterval(Double(yes) * interval) : nil
     }
 
-    /// Whether a recheck at `time` would start a run of some segment journey, the state unchanged.
-    private func someSegmentEntry(at time: Date) -> Bool {
-        catalog.activeSegmentJourneys.contains { journey in
-            guard case .segment(let condition, _) = journey.definition.entry.trigger, mayEnter(journey, later: time) else { return false }
-            return condition.holds(in: EvaluationContext(profile: state.profile.json, now: time))
+    /// Whether a recheck at `time` would start a run of some segment journey, the state
+    /// unchanged: `entries` are the segment journeys with their conditions fixed for it.
+    private func someSegmentEntry(at time: Date, _ entries: [(DeployedJourney, JourneyModel.Expression)]) -> Bool {
+        entries.contains { journey, condition in
+            mayEnter(journey, later: time) && condition.holds(in: EvaluationContext(profile: .null, now: time))
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import JourneyModel
+import JourneyRuntime
 
 /// A behaviour model for synthetic populations (`--behavior FILE`): when
 /// customers arrive, what their profiles look like, how they move from event

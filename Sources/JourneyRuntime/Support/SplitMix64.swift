@@ -1,4 +1,4 @@
-import JourneyRuntime
+import Foundation
 
 /// SplitMix64: a small, fast, seedable generator. Everything random in the
 /// simulator draws from it, never from the system generator, so a seed fixes
