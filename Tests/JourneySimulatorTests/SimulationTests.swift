@@ -1,4 +1,5 @@
 import Foundation
+import JourneyEngine
 import JourneyModel
 import JourneyRuntime
 @testable import JourneySimulator
@@ -210,6 +211,25 @@ import Testing
         #expect(splitStats == oneStats)
         #expect(split.tally.versions.keys.sorted() == one.tally.versions.keys.sorted())
         #expect(split.tally.actions == one.tally.actions)
+    }
+
+    /// The recorder formats each instant once for a run of actions at it; every line must still
+    /// carry its own action's time, across batches too.
+    @Test func theRecorderWritesEveryActionWithItsOwnTime() throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let times = [0, 0, 0.5, 1, 1, 3_600, 3_600, 86_400].map { Self.t0.addingTimeInterval($0) }
+        let actions = times.enumerated().map { index, time in
+            ActionRecord(time: time, customer: "c\(index)", journey: "j", version: 1, run: 1, step: "s", action: .send, channel: "push", template: "t")
+        }
+        let path = directory.file("actions.jsonl")
+        let file = try BufferedFile(path: path)
+        var recorder = SimulationRecorder(actions: file)
+        try recorder.record(CommittedBatch(shard: 0, actions: Array(actions[..<4]), inputs: 4))
+        try recorder.record(CommittedBatch(shard: 0, actions: Array(actions[4...]), inputs: 4))
+        try file.close()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == actions.map(ActionLines.line).joined())
+        #expect(recorder.tally.actions == actions.count)
     }
 
     @Test func actionLinesHaveTheContractsKeyOrder() {

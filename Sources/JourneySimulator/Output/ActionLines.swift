@@ -15,8 +15,13 @@ enum ActionLines {
     }
 
     static func append(_ action: ActionRecord, to line: inout String) {
+        append(action, time: Timestamp.format(action.time), to: &line)
+    }
+
+    /// The same, with the action's time already formatted (consecutive actions often share it).
+    static func append(_ action: ActionRecord, time: String, to line: inout String) {
         line += "{\"time\":\""
-        line += Timestamp.format(action.time)
+        line += time
         line += "\",\"customer\":"
         quoted(action.customer, to: &line)
         line += ",\"journey\":"

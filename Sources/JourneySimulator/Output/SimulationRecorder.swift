@@ -1,5 +1,6 @@
 import Foundation
 import JourneyEngine
+import JourneyModel
 import JourneyRuntime
 
 /// The sink of `waymark simulate`: streams actions to `actions.jsonl` and counts
@@ -7,14 +8,25 @@ import JourneyRuntime
 struct SimulationRecorder: SimulationSink {
     let actions: BufferedFile
     var tally = SimulationTally()
+    /// The last action time written, and its text: actions come in bursts at one instant.
+    private var lastTime: (time: Date, text: String)?
+
+    init(actions: BufferedFile) {
+        self.actions = actions
+    }
 
     mutating func record(_ batch: CommittedBatch) throws {
         tally.add(batch)
         let records = batch.actions
         guard !records.isEmpty else { return }
+        var last = lastTime
         try actions.write { buffer in
-            for action in records { ActionLines.append(action, to: &buffer) }
+            for action in records {
+                if last?.time != action.time { last = (action.time, Timestamp.format(action.time)) }
+                ActionLines.append(action, time: last!.text, to: &buffer)
+            }
         }
+        lastTime = last
     }
 }
 
