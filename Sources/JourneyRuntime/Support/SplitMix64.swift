@@ -1,8 +1,8 @@
 import Foundation
 
-/// SplitMix64: a small, fast, seedable generator. Everything random in the
-/// simulator draws from it, never from the system generator, so a seed fixes
-/// every output byte for byte.
+/// SplitMix64: a small, fast, seedable generator. Everything random in Waymark
+/// draws from one (the simulator's synthetic populations, a node's retry jitter),
+/// never from the system generator, so a seed fixes every output byte for byte.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
