@@ -35,7 +35,10 @@ public struct InterpreterReplay {
     public private(set) var laps = 0
 
     public init(log: GeneratedLog, catalog: JourneyCatalog) {
-        interpreter = Interpreter(catalog: catalog)
+        // BENCH_EVERY_RECHECK=1 replays with a recheck at every grid point (the workload before
+        // rechecks were skipped), to tell a change of the input mix from a change of the code.
+        interpreter = Interpreter(
+            catalog: catalog, predictsSegmentRechecks: ProcessInfo.processInfo.environment["BENCH_EVERY_RECHECK"] != "1")
         var index: [String: Int32] = [:]
         var ids: [String] = []
         var customerOf: [Int32] = []
