@@ -32,12 +32,9 @@ extension InterpreterPass {
             catalog.segmentEntriesRiseWithTime, !state.segmentCheckTimes.isEmpty
         else { return }
         let journeyIDs = state.segmentCheckTimes.count == 1 ? Array(state.segmentCheckTimes.keys) : state.segmentCheckTimes.keys.sorted()
-        // The state does not change during the search: what does not move with time is computed once.
-        let fixed = EvaluationContext(profile: state.profile.json, now: now)
-        let entries = catalog.activeSegmentJourneys.compactMap { journey -> (DeployedJourney, JourneyModel.Expression)? in
-            guard case .segment(let condition, _) = journey.definition.entry.trigger else { return nil }
-            return (journey, condition.fixingTimeInvariantParts(in: fixed))
-        }
+        // The state does not change during the searches: what does not move with time is
+        // computed once, when the first search needs it (most inputs need none).
+        var entries: [(DeployedJourney, JourneyModel.Expression)]?
         for journeyID in journeyIDs {
             guard let token = state.segmentChecks[journeyID], let recheck = state.segmentCheckTimes[journeyID], recheck.interval > 0 else { continue }
             let armedNow = armedRechecks.contains(journeyID)
@@ -47,10 +44,20 @@ extension InterpreterPass {
             let reach = max(1, min(Self.recheckSearchPoints, Int(Self.latestPrediction.timeIntervalSince(first) / interval)))
             // The search starts where the recheck is now: after an event it usually moves only a little.
             let hint = armedNow ? 0 : Int((recheck.due.timeIntervalSince(first) / interval).rounded())
-            let due = firstEntryPoint(from: first, interval: interval, points: reach, hint: hint, entries: entries)
+            if entries == nil { entries = fixedSegmentConditions() }
+            let due = firstEntryPoint(from: first, interval: interval, points: reach, hint: hint, entries: entries!)
                 ?? first.addingTimeInterval(Double(reach - 1) * interval)
             guard due != recheck.due else { continue }
             move(recheckOf: journeyID, token: token, to: due, armedNow: armedNow)
+        }
+    }
+
+    /// The active segment journeys with their conditions fixed for the state as it is.
+    private func fixedSegmentConditions() -> [(DeployedJourney, JourneyModel.Expression)] {
+        let fixed = EvaluationContext(profile: state.profile.json, now: now)
+        return catalog.activeSegmentJourneys.compactMap { journey in
+            guard case .segment(let condition, _) = journey.definition.entry.trigger else { return nil }
+            return (journey, condition.fixingTimeInvariantParts(in: fixed))
         }
     }
 

@@ -60,7 +60,7 @@ extension Simulation {
         }
         try merge.merge(unmerged, into: &sink)
         var stats = SimulationStats(start: start, until: until)
-        for partition in partitions { try await partition.addStats(to: &stats) }
+        for partition in partitions { await partition.addStats(to: &stats) }
         stats.profilesApplied = profiles.count
         return (stats, sink)
     }

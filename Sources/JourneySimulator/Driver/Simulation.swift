@@ -98,7 +98,7 @@ public struct Simulation {
         let (finished, sink) = try await Self.drive(on: partition.shard, partition.driver, events: events, profiles: profiles, sink: sink)
         partition.driver = finished
         var stats = SimulationStats(start: start, until: until)
-        try await partition.addStats(to: &stats)
+        await partition.addStats(to: &stats)
         stats.profilesApplied = profiles.count
         return (stats, sink)
     }
@@ -136,7 +136,7 @@ struct Partition: Sendable {
     let versions: [String: Int]
 
     /// Adds this partition's counts to `stats` (partitions hold disjoint customers).
-    func addStats(to stats: inout SimulationStats) async throws {
+    func addStats(to stats: inout SimulationStats) async {
         stats.versions = versions
         stats.eventsProcessed += driver.eventsProcessed
         stats.eventsAfterUntil += driver.eventsAfterUntil
