@@ -1,6 +1,5 @@
 import Foundation
 import JourneyModel
-import JourneyRuntime
 
 /// Writes the JSON blobs of the hot rows (snapshots, outbox messages, actions)
 /// directly into bytes, without `JSONEncoder`.
@@ -11,72 +10,170 @@ import JourneyRuntime
 /// ``BlobCoder``'s settings — the same keys, optionals left out when nil,
 /// dates as seconds since 1970 — so every blob still decodes with
 /// `JSONDecoder`, and blobs written before and after read back identically.
-/// Values it does not write itself (a webhook's definition) go through
-/// `JSONEncoder`, as do non-finite numbers (which that encoder refuses, as before).
-struct BlobWriter {
-    private(set) var bytes: [UInt8] = []
+/// Non-finite numbers, which `JSONEncoder` refuses, set ``unsupported`` so the
+/// caller encodes with `JSONEncoder` after all and reports its error.
+///
+/// The documents (`BlobWriter+Documents.swift`) spell their punctuation and
+/// keys as literal text (`,"runs":[`) rather than through closures per field:
+/// a second profile showed a closure-per-field writer spending a third of its
+/// time retaining and releasing what the closures captured.
+struct BlobWriter: ~Copyable {
+    /// The blob so far: `count` bytes written of `capacity` allocated. Raw storage
+    /// rather than `[UInt8]`, whose every append checks uniqueness and capacity:
+    /// the writer appends a few bytes at a time, thousands of times per commit.
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private(set) var count = 0
     /// Set when a value needs `JSONEncoder` after all.
     private(set) var unsupported = false
 
-    init() {}
+    init(capacity: Int = 64) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
 
     /// A writer for one blob, with room for a typical snapshot.
-    static func start() -> BlobWriter {
-        var writer = BlobWriter()
-        writer.bytes.reserveCapacity(1024)
-        return writer
+    static func start() -> BlobWriter { BlobWriter(capacity: 2048) }
+
+    var data: Data { Data(bytes: base, count: count) }
+
+    /// Makes room for `extra` more bytes, doubling so appends stay amortized O(1).
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(to: count + extra) }
     }
 
-    var data: Data { Data(bytes) }
+    private mutating func grow(to needed: Int) {
+        let newCapacity = max(needed, capacity * 2)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
 
-    // MARK: Scalars
+    // MARK: Text
+
+    @inline(__always)
+    mutating func byte(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    /// Appends literal JSON text: punctuation and keys (`,"runs":[`).
+    @inline(__always)
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { append($0) }
+    }
 
     mutating func string(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { utf8 in
-            var start = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                bytes.append(UInt8(ascii: "\\"))
-                switch byte {
-                case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\""))
-                case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\"))
-                case 0x0A: bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(UInt8(ascii: "r"))
-                case 0x09: bytes.append(UInt8(ascii: "t"))
-                case 0x08: bytes.append(UInt8(ascii: "b"))
-                case 0x0C: bytes.append(UInt8(ascii: "f"))
-                default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-                }
-                start = index + 1
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+        byte(UInt8(ascii: "\""))
+        // Native strings are contiguous UTF-8 and read in place; only a bridged one is copied.
+        if text.utf8.withContiguousStorageIfAvailable({ escaped($0) }) == nil {
+            var copy = text
+            copy.withUTF8 { escaped($0) }
         }
-        bytes.append(UInt8(ascii: "\""))
+        byte(UInt8(ascii: "\""))
     }
+
+    /// Appends UTF-8 text with JSON's escapes. Eight bytes at a time are checked
+    /// for a byte needing one (below 0x20, `"` or `\`); most strings have none.
+    private mutating func escaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        let length = utf8.count
+        var start = 0
+        var index = 0
+        let raw = UnsafeRawBufferPointer(utf8)
+        while index + 8 <= length {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if !Self.needsEscape(word) {
+                index += 8
+                continue
+            }
+            for offset in index..<index + 8 where Self.needsEscape(utf8[offset]) {
+                append(UnsafeBufferPointer(rebasing: utf8[start..<offset]))
+                escape(utf8[offset])
+                start = offset + 1
+            }
+            index += 8
+        }
+        for offset in index..<length where Self.needsEscape(utf8[offset]) {
+            append(UnsafeBufferPointer(rebasing: utf8[start..<offset]))
+            escape(utf8[offset])
+            start = offset + 1
+        }
+        append(UnsafeBufferPointer(rebasing: utf8[start...]))
+    }
+
+    @inline(__always)
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    /// Whether any of the eight bytes is below 0x20, `"` or `\` (exact, by the
+    /// zero-byte test `(v - 0x01…) & ~v & 0x80…` on `v`, `v ^ "…` and `v ^ \…`).
+    @inline(__always)
+    private static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let below = (word &- ones &* 0x20) & ~word & highs
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let quotes = (quote &- ones) & ~quote & highs
+        let backslashes = (backslash &- ones) & ~backslash & highs
+        return (below | quotes | backslashes) != 0
+    }
+
+    private mutating func escape(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): raw("\\\"")
+        case UInt8(ascii: "\\"): raw("\\\\")
+        case 0x0A: raw("\\n")
+        case 0x0D: raw("\\r")
+        case 0x09: raw("\\t")
+        case 0x08: raw("\\b")
+        case 0x0C: raw("\\f")
+        default:
+            raw("\\u00")
+            self.byte(Self.hexDigit(byte >> 4))
+            self.byte(Self.hexDigit(byte & 0xF))
+        }
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    }
+
+    // MARK: Numbers
 
     mutating func number(_ value: Double) {
         guard value.isFinite else {
             unsupported = true
-            bytes.append(UInt8(ascii: "0"))
+            byte(UInt8(ascii: "0"))
             return
         }
         if value == value.rounded(), abs(value) < 9.0e15 {
             integer(Int64(value))
         } else {
             // The shortest text that reads back as exactly this Double.
-            bytes.append(contentsOf: value.description.utf8)
+            var text = value.description
+            text.withUTF8 { append($0) }
         }
     }
 
     mutating func integer(_ value: Int64) {
         if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
+            byte(UInt8(ascii: "-"))
             unsigned(value.magnitude)
         } else {
             unsigned(UInt64(value))
@@ -85,214 +182,72 @@ struct BlobWriter {
 
     mutating func integer(_ value: Int) { integer(Int64(value)) }
 
+    /// Decimal digits, written from the last into room made for all of them.
     mutating func unsigned(_ value: UInt64) {
-        let start = bytes.count
+        var digits = 1
         var rest = value
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        reserve(digits)
+        count += digits
+        var index = count
+        rest = value
         repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            index -= 1
+            base[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
             rest /= 10
         } while rest > 0
-        bytes[start...].reverse()
     }
 
     mutating func bool(_ value: Bool) {
-        if value {
-            bytes.append(contentsOf: "true".utf8)
-        } else {
-            bytes.append(contentsOf: "false".utf8)
-        }
+        if value { raw("true") } else { raw("false") }
     }
 
     mutating func date(_ date: Date) { number(date.timeIntervalSince1970) }
 
+    // MARK: Structure
+
     mutating func json(_ value: JSONValue) {
         switch value {
-        case .null: bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+        case .null: raw("null")
         case .bool(let flag): bool(flag)
         case .number(let value): number(value)
         case .string(let text): string(text)
-        case .array(let items):
-            bytes.append(UInt8(ascii: "["))
-            for (index, item) in items.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                json(item)
-            }
-            bytes.append(UInt8(ascii: "]"))
-        case .object(let members):
-            object { writer in
-                for (key, member) in members { writer.field(key) { $0.json(member) } }
-            }
+        case .array(let items): array(items) { $0.json($1) }
+        case .object(let members): object(members) { $0.json($1) }
         }
     }
 
-    // MARK: Structure
-
-    /// Writes `{…}`; `body` adds fields with ``field(_:_:)``.
-    mutating func object(_ body: (inout ObjectWriter) -> Void) {
-        var members = ObjectWriter(writer: self)
-        self = BlobWriter()
-        members.writer.bytes.append(UInt8(ascii: "{"))
-        body(&members)
-        members.writer.bytes.append(UInt8(ascii: "}"))
-        self = members.writer
-    }
-
-    struct ObjectWriter {
-        var writer: BlobWriter
+    /// `[…]`, each element written by `element`.
+    mutating func array<Items: Collection>(_ items: Items, _ element: (inout BlobWriter, Items.Element) -> Void) {
+        byte(UInt8(ascii: "["))
         var first = true
-
-        mutating func field(_ key: String, _ value: (inout BlobWriter) -> Void) {
-            if !first { writer.bytes.append(UInt8(ascii: ",")) }
+        for item in items {
+            if !first { byte(UInt8(ascii: ",")) }
             first = false
-            writer.string(key)
-            writer.bytes.append(UInt8(ascii: ":"))
-            value(&writer)
+            element(&self, item)
         }
-
-        /// A field left out when nil, as synthesized `Codable` does (`encodeIfPresent`).
-        mutating func field<Value>(_ key: String, ifPresent value: Value?, _ write: (inout BlobWriter, Value) -> Void) {
-            guard let value else { return }
-            field(key) { write(&$0, value) }
-        }
-    }
-}
-
-// MARK: - The documents
-
-extension BlobWriter {
-    mutating func write(_ state: CustomerState) {
-        object { o in
-            o.field("customerID") { $0.string(state.customerID) }
-            o.field("profile") { w in w.object { p in p.field("attributes") { $0.json(.object(state.profile.attributes)) } } }
-            o.field("runs") { w in
-                w.bytes.append(UInt8(ascii: "["))
-                for (index, run) in state.runs.enumerated() {
-                    if index > 0 { w.bytes.append(UInt8(ascii: ",")) }
-                    w.write(run)
-                }
-                w.bytes.append(UInt8(ascii: "]"))
-            }
-            o.field("history") { w in
-                w.object { h in
-                    for (journey, history) in state.history { h.field(journey) { $0.write(history) } }
-                }
-            }
-            o.field("lastTimerToken") { $0.unsigned(state.lastTimerToken) }
-            o.field("segmentChecks") { w in
-                w.object { s in
-                    for (journey, token) in state.segmentChecks { s.field(journey) { $0.unsigned(token) } }
-                }
-            }
-            o.field("segmentCheckTimes") { w in
-                w.object { s in
-                    for (journey, recheck) in state.segmentCheckTimes {
-                        s.field(journey) { w in
-                            w.object { r in
-                                r.field("due") { $0.date(recheck.due) }
-                                r.field("interval") { $0.integer(recheck.interval) }
-                                r.field("firedAt", ifPresent: recheck.firedAt) { $0.date($1) }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        byte(UInt8(ascii: "]"))
     }
 
-    mutating func write(_ run: RunState) {
-        object { o in
-            o.field("journeyID") { $0.string(run.journeyID) }
-            o.field("version") { $0.integer(run.version) }
-            o.field("number") { $0.integer(run.number) }
-            o.field("stepID") { $0.string(run.stepID) }
-            o.field("enteredAt") { $0.date(run.enteredAt) }
-            o.field("variant", ifPresent: run.variant) { $0.string($1) }
-            o.field("visits") { w in
-                w.object { v in
-                    for (step, count) in run.visits { v.field(step) { $0.integer(count) } }
-                }
-            }
-            o.field("waiting", ifPresent: run.waiting) { w, waiting in
-                w.object { x in
-                    x.field("reason") { $0.string(waiting.reason.rawValue) }
-                    x.field("token") { $0.unsigned(waiting.token) }
-                    x.field("deadline", ifPresent: waiting.deadline) { $0.date($1) }
-                }
-            }
-            o.field("event", ifPresent: run.event) { $0.write($1) }
-            o.field("lastSend", ifPresent: run.lastSend) { w, send in
-                w.object { s in
-                    s.field("stepID") { $0.string(send.stepID) }
-                    s.field("channel") { $0.string(send.channel) }
-                    s.field("template", ifPresent: send.template) { $0.string($1) }
-                }
-            }
-            o.field("converted") { $0.bool(run.converted) }
+    /// `{…}` from a dictionary keyed by strings, each value written by `member`.
+    /// Read through indices: the values are borrowed in place rather than copied
+    /// out by an iterator, which saves a retain and a release per member.
+    mutating func object<Value>(_ members: [String: Value], _ member: (inout BlobWriter, Value) -> Void) {
+        byte(UInt8(ascii: "{"))
+        var index = members.startIndex
+        let end = members.endIndex
+        var first = true
+        while index != end {
+            if !first { byte(UInt8(ascii: ",")) }
+            first = false
+            string(members.keys[index])
+            byte(UInt8(ascii: ":"))
+            member(&self, members.values[index])
+            members.formIndex(after: &index)
         }
-    }
-
-    mutating func write(_ history: JourneyHistory) {
-        object { o in
-            o.field("runCount") { $0.integer(history.runCount) }
-            o.field("lastEndedAt", ifPresent: history.lastEndedAt) { $0.date($1) }
-            o.field("sendTimes") { w in
-                w.bytes.append(UInt8(ascii: "["))
-                for (index, time) in history.sendTimes.enumerated() {
-                    if index > 0 { w.bytes.append(UInt8(ascii: ",")) }
-                    w.date(time)
-                }
-                w.bytes.append(UInt8(ascii: "]"))
-            }
-        }
-    }
-
-    mutating func write(_ event: EventContext) {
-        object { o in
-            o.field("name") { $0.string(event.name) }
-            o.field("time") { $0.date(event.time) }
-            o.field("properties") { $0.json(event.properties) }
-        }
-    }
-
-    /// A message; one with a webhook definition is left to `JSONEncoder` (``unsupported``).
-    mutating func write(_ message: OutboundMessage) {
-        guard message.webhook == nil else {
-            unsupported = true
-            return
-        }
-        object { o in
-            o.field("idempotencyKey") { $0.string(message.idempotencyKey) }
-            o.field("kind") { $0.string(message.kind.rawValue) }
-            o.field("time") { $0.date(message.time) }
-            o.field("customerID") { $0.string(message.customerID) }
-            o.field("journeyID") { $0.string(message.journeyID) }
-            o.field("version") { $0.integer(message.version) }
-            o.field("run") { $0.integer(message.run) }
-            o.field("stepID") { $0.string(message.stepID) }
-            o.field("visit") { $0.integer(message.visit) }
-            o.field("channel") { $0.string(message.channel) }
-            o.field("template", ifPresent: message.template) { $0.string($1) }
-            o.field("message", ifPresent: message.message) { $0.string($1) }
-            o.field("data", ifPresent: message.data) { $0.json($1) }
-            o.field("profile") { $0.json(message.profile) }
-            o.field("event", ifPresent: message.event) { $0.write($1) }
-            o.field("variant", ifPresent: message.variant) { $0.string($1) }
-        }
-    }
-
-    mutating func write(_ action: ActionRecord) {
-        object { o in
-            o.field("time") { $0.date(action.time) }
-            o.field("customer") { $0.string(action.customer) }
-            o.field("journey") { $0.string(action.journey) }
-            o.field("version") { $0.integer(action.version) }
-            o.field("run") { $0.integer(action.run) }
-            o.field("step", ifPresent: action.step) { $0.string($1) }
-            o.field("action") { $0.string(action.action.rawValue) }
-            o.field("channel", ifPresent: action.channel) { $0.string($1) }
-            o.field("template", ifPresent: action.template) { $0.string($1) }
-            o.field("variant", ifPresent: action.variant) { $0.string($1) }
-            o.field("reason", ifPresent: action.reason) { $0.string($1) }
-        }
+        byte(UInt8(ascii: "}"))
     }
 }
