@@ -65,7 +65,7 @@ extension SQLiteShardStore {
                 try InboxRow(entry, coder).insert(db)
                 results.append(.appended(entry))
             }
-            try meta.update(db)
+            try meta.updateCounters(db)
             return results
         }
     }
@@ -107,7 +107,7 @@ extension SQLiteShardStore {
             }
             if meta.lastOutboxPosition != metaBefore.lastOutboxPosition
                 || meta.appliedInboxSequence != metaBefore.appliedInboxSequence {
-                try meta.update(db)
+                try meta.updateCounters(db)
             }
         }
     }
