@@ -38,8 +38,8 @@ public final class SQLiteShardStore: ShardStore, Sendable {
             pool = try DatabasePool(path: path, configuration: Self.configuration(options, context: context))
             // Turning WAL on, GRDB sets `synchronous = NORMAL` on the writer after
             // `prepareDatabase` ran: set the chosen level again, last, where it matters.
-            let pragma = options.synchronous.pragma
-            try pool.writeWithoutTransaction { db in try db.execute(sql: pragma) }
+            let pragmas = options.pragmas
+            try pool.writeWithoutTransaction { db in try db.execute(sql: pragmas) }
         } catch {
             throw StorageError.wrapping(error, context: context.with(operation: "open"))
         }
@@ -91,9 +91,9 @@ public final class SQLiteShardStore: ShardStore, Sendable {
     private static func configuration(_ options: Options, context: StorageError.Context) -> Configuration {
         var configuration = Configuration()
         configuration.label = context.shard.map { String(format: "waymark.shard-%04d", $0) } ?? "waymark.shard"
-        let pragma = options.synchronous.pragma
-        // The pragma is per connection: set it on every connection opened.
-        configuration.prepareDatabase { db in try db.execute(sql: pragma) }
+        let pragmas = options.pragmas
+        // The pragmas are per connection: set them on every connection opened.
+        configuration.prepareDatabase { db in try db.execute(sql: pragmas) }
         return configuration
     }
 }

@@ -79,6 +79,50 @@ struct SQLiteShardStoreTests {
     func fullByDefault() {
         #expect(SQLiteShardStore.Options().synchronous == .full)
         #expect(SQLiteShardStore.Options().actionHistoryLimit == 100)
+        #expect(SQLiteShardStore.Options().checkpointPages == 10_000)
+    }
+
+    @Test("checkpointPages sets wal_autocheckpoint and journal_size_limit on every connection")
+    func checkpointPragmas() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteShardStore(
+                path: directory.appendingPathComponent("shard.sqlite").path, options: .init(synchronous: .normal, checkpointPages: 300))
+            let onWriter = try await store.writer.writeWithoutTransaction { db in
+                (try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint"), try Int.fetchOne(db, sql: "PRAGMA journal_size_limit"))
+            }
+            let onReader = try await store.writer.read { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") }
+            let synchronous = try await store.writer.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+            #expect(onWriter.0 == 300)
+            #expect(onWriter.1 == 300 * 4096)
+            #expect(onReader == 300)
+            #expect(synchronous == 1)
+            try store.close()
+        }
+    }
+
+    /// The log grows to about `checkpointPages` between checkpoints and no further:
+    /// the same commits leave a small log with a small setting and a large one with a large setting.
+    @Test("the write-ahead log stays near checkpointPages", arguments: [(40, false), (100_000, true)])
+    func logSize(pages: Int, grows: Bool) async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("shard.sqlite").path
+            let store = try SQLiteShardStore(path: path, options: .init(synchronous: .normal, checkpointPages: pages))
+            let blob = String(repeating: "x", count: 2_000)
+            for batch in 0..<40 {
+                let snapshots = (0..<50).map { index in
+                    CustomerState(customerID: "c\(batch)-\(index)", profile: Profile(attributes: ["note": .string(blob)]))
+                }
+                try await store.commit(ShardCommit(snapshots: snapshots))
+            }
+            let logBytes = try #require(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int)
+            // 2,000 snapshots of 2 KB: over 2,000 log pages written in all (9 MB), 50-60 per commit.
+            if grows {
+                #expect(logBytes > 8_000_000)
+            } else {
+                #expect(logBytes < (40 + 200) * 4_200)
+            }
+            try store.close()
+        }
     }
 
     @Test("a snapshot that no longer decodes is a typed error naming the customer and file")

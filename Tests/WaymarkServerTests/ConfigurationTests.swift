@@ -12,6 +12,7 @@ import WaymarkServer
         #expect(configuration.port == 8080)
         #expect(configuration.shardCount == 8)
         #expect(configuration.durability == .full)
+        #expect(configuration.checkpointPages == 10_000)
         #expect(configuration.auth.ingestTokens.count == 1)
         #expect(configuration.passivation.idleTimeout == 300)
         #expect(configuration.passivation.policy.timerWindow == 50_000)
@@ -39,6 +40,12 @@ import WaymarkServer
         #expect(configuration.passivation.policy.compactAfter == 30)
     }
 
+    @Test func checkpointPagesReachTheStoreOptions() throws {
+        let configuration = try NodeConfiguration.parse("durability: normal\ncheckpoint_pages: 250\n", file: "node.yaml")
+        #expect(configuration.checkpointPages == 250)
+        #expect(NodeConfiguration().checkpointPages == 10_000)
+    }
+
     @Test func packingIdleStateCanBeTurnedOff() throws {
         let configuration = try NodeConfiguration.parse("passivation:\n  compact_after: never\n", file: "node.yaml")
         #expect(configuration.passivation.policy.compactAfter == .infinity)
@@ -52,6 +59,7 @@ import WaymarkServer
         ("channels:\n  email:\n    adapter: webhook\n", 3, .invalidValue, "url"),
         ("durability: sometimes\n", 1, .invalidValue, "full, normal"),
         ("port: eighty\n", 1, .wrongType, "whole number"),
+        ("checkpoint_pages: 0\n", 1, .invalidValue, "at least 1"),
         ("auth:\n  admin: [short]\n", 2, .invalidValue, "16 characters"),
         ("passivation:\n  idle_timeout: soon\n", 2, .invalidValue, "duration"),
         ("passivation:\n  timer_window: 0\n", 2, .invalidValue, "at least 1"),

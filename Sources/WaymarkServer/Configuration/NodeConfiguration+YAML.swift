@@ -4,7 +4,7 @@ import Yams
 
 extension NodeConfiguration {
     static let topLevelKeys = [
-        "host", "port", "data", "shard_count", "durability", "journeys", "auth", "passivation", "channels", "retry", "limits",
+        "host", "port", "data", "shard_count", "durability", "checkpoint_pages", "journeys", "auth", "passivation", "channels", "retry", "limits",
         "cluster",
     ]
     static let channelKeys = ["adapter", "url", "path", "rate_limit", "address_field", "consent_flag", "max_attempts", "timeout"]
@@ -38,6 +38,7 @@ extension NodeConfiguration {
             case "data": configuration.dataDirectory = try value.string("data")
             case "shard_count": configuration.shardCount = try value.int("shard_count", atLeast: 1)
             case "durability": configuration.durability = try value.oneOf("durability", SQLiteShardStore.Options.Synchronous.self)
+            case "checkpoint_pages": configuration.checkpointPages = try value.int("checkpoint_pages", atLeast: 1)
             case "journeys": configuration.journeysDirectory = try value.string("journeys")
             case "auth": configuration.auth = try readAuth(value)
             case "passivation": configuration.passivation = try readPassivation(value)

@@ -21,6 +21,13 @@ public struct NodeConfiguration: Sendable, Hashable {
     /// another count is refused rather than moving customers between shards.
     public var shardCount: Int?
     public var durability: SQLiteShardStore.Options.Synchronous = .full
+    /// Write-ahead log pages each shard file holds before a checkpoint (``SQLiteShardStore/Options/checkpointPages``).
+    public var checkpointPages = SQLiteShardStore.Options().checkpointPages
+
+    /// How each shard file is opened.
+    var storeOptions: SQLiteShardStore.Options {
+        SQLiteShardStore.Options(synchronous: durability, checkpointPages: checkpointPages)
+    }
     /// Journey files deployed at start; its `templates/` folder feeds the renderer and validation.
     public var journeysDirectory: String = "journeys"
     public var passivation = Passivation()

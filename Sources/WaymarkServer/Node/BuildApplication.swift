@@ -51,7 +51,7 @@ public func buildApplication(_ configuration: NodeConfiguration, options: NodeOp
         directory = try DataDirectory.openOrCreate(at: dataURL, shardCount: 8, now: options.clock.now())
     }
     let stores = try (0..<directory.shardCount).map {
-        try directory.store(forShard: $0, options: SQLiteShardStore.Options(synchronous: configuration.durability))
+        try directory.store(forShard: $0, options: configuration.storeOptions)
     }
     let metrics = NodeMetrics()
     let timed: [any ShardStore] = stores.map { TimedShardStore(base: $0, commitDuration: metrics.commitDuration, appendDuration: metrics.appendDuration) }

@@ -40,7 +40,7 @@ func buildClusterNode(
     let client = try PostgresCoordinator.makeClient(url: cluster.postgresURL, sessionTimeout: cluster.sessionTimeout, logger: logger)
     let coordinator = PostgresCoordinator(client: client, logger: logger)
     let workDirectory = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("cluster-shards")
-    let storeOptions = SQLiteShardStore.Options(synchronous: configuration.durability)
+    let storeOptions = configuration.storeOptions
     let seeds = journeys.map { JourneySeed(definition: $0.definition, source: try? String(contentsOfFile: $0.file, encoding: .utf8)) }
     let journeySync = ClusterJourneySync(
         registry: coordinator, seeds: seeds, install: { try await engine.adopt($0) },
