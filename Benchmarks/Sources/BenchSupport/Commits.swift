@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import JourneyRuntime
+import JourneyStorage
 
 /// Commits as a shard makes them: the net effect of `batchSize` consecutive
 /// inputs of an interpreter replay (the last snapshot of each customer
@@ -54,7 +55,9 @@ public enum CommitWorkload {
 /// The baseline of the store benchmark: the same rows as a ``ShardCommit``
 /// writes (same keys, same order, blobs of the same byte sizes, encoded
 /// beforehand) as plain upserts through GRDB, one transaction per commit,
-/// with no JSON encoding, secondary indexes or bookkeeping.
+/// with no JSON encoding, secondary indexes or bookkeeping. It opens its file
+/// with the store's own SQLite settings (WAL, the same `synchronous` and
+/// checkpoint interval), so the ratio measures the store's work, not a setting.
 public final class RawUpsertBaseline: @unchecked Sendable {
     struct Batch {
         var snapshots: [(String, Data)] = []
@@ -69,7 +72,9 @@ public final class RawUpsertBaseline: @unchecked Sendable {
 
     public init(path: String, synchronousFull: Bool, commits: [ShardCommit]) throws {
         var configuration = Configuration()
-        let pragma = synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"
+        let checkpointPages = SQLiteShardStore.Options().checkpointPages
+        let pragma = (synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            + "; PRAGMA wal_autocheckpoint = \(checkpointPages); PRAGMA journal_size_limit = \(checkpointPages * 4096)"
         configuration.prepareDatabase { db in try db.execute(sql: pragma) }
         pool = try DatabasePool(path: path, configuration: configuration)
         try pool.writeWithoutTransaction { db in try db.execute(sql: pragma) }
