@@ -39,6 +39,23 @@ struct ProfileTraitTests {
         ])
     }
 
+    /// Imported profiles can hold anything under the reserved keys: a value of the wrong
+    /// type is replaced as if it were absent, and an `events` value of any kind means the
+    /// customer's first event was recorded before (no acquisition channel is set).
+    @Test func reservedKeysOfTheWrongTypeAreReplaced() {
+        let profile = Self.traits(
+            [("purchase", hours(1), ["value": 20, "channel": "app"])],
+            attributes: ["first_seen_at": 5, "last_seen_at": true, "events": "lots", "purchase_count": "many", "total_spent": .null])
+        #expect(profile["first_seen_at"] == "2024-03-04T10:00:00Z")
+        #expect(profile["last_seen_at"] == "2024-03-04T10:00:00Z")
+        #expect(profile["events"] == ["purchase": ["count": 1, "last_at": "2024-03-04T10:00:00Z"]])
+        #expect(profile["purchase_count"] == 1)
+        #expect(profile["total_spent"] == 20)
+        #expect(profile["acquisition_channel"] == .null)
+        let counters = Self.traits([("visit", 0, [:])], attributes: ["events": ["visit": "x", "other": ["count": 4]]])
+        #expect(counters["events"] == ["visit": ["count": 1, "last_at": "2024-03-04T09:00:00Z"], "other": ["count": 4]])
+    }
+
     @Test func purchasesCountAndAddUpValueOrRevenue() {
         let profile = Self.traits([
             ("purchase", 0, ["value": 30]),

@@ -62,30 +62,68 @@ public struct Profile: Sendable, Hashable, Codable {
 
     /// Updates the computed traits for an event. Kept in one place so every
     /// node and the simulator compute them the same way.
+    ///
+    /// Every value is changed in place through one lookup of its key (`subscript(_:default:)`,
+    /// `values[index]`): this runs on every event, and taking values out and putting them back
+    /// cost three lookups each, about 7% of a simulation.
     public mutating func recordTraits(of event: CustomerEvent) {
         let text = Timestamp.format(event.time)
-        let time = JSONValue.string(text)
         // ISO-8601 UTC text sorts like time, so an event from the past never moves these the wrong way.
-        if (attributes["first_seen_at"]?.stringValue).map({ text < $0 }) ?? true { attributes["first_seen_at"] = time }
-        if (attributes["last_seen_at"]?.stringValue).map({ text >= $0 }) ?? true { attributes["last_seen_at"] = time }
-        // The acquisition channel is the channel of the first recorded event, as the language says;
-        // a first event without a `channel` leaves the customer without one.
-        if attributes["events"] == nil, attributes["acquisition_channel"] == nil, let channel = event.channel {
-            attributes["acquisition_channel"] = .string(channel)
+        Self.keepEarliest(text, in: &attributes["first_seen_at", default: .null])
+        Self.keepLatest(text, in: &attributes["last_seen_at", default: .null])
+        let eventsIndex = attributes.index(forKey: "events")
+        if let eventsIndex {
+            Self.withObject(&attributes.values[eventsIndex]) { Self.count(event.name, at: text, in: &$0) }
+        } else {
+            // The acquisition channel is the channel of the first recorded event, as the language says;
+            // a first event without a `channel` leaves the customer without one.
+            if let channel = event.channel, attributes["acquisition_channel"] == nil {
+                attributes["acquisition_channel"] = .string(channel)
+            }
+            var events: [String: JSONValue] = [:]
+            Self.count(event.name, at: text, in: &events)
+            attributes["events"] = .object(events)
         }
-        // Taken out rather than read, so that the only reference is the local one and the
-        // changes below happen in place instead of copying the counters on every event.
-        var events = attributes.removeValue(forKey: "events")?.objectValue ?? [:]
-        var counter = events.removeValue(forKey: event.name)?.objectValue ?? [:]
-        counter["count"] = .number((counter["count"]?.numberValue ?? 0) + 1)
-        if (counter["last_at"]?.stringValue).map({ text >= $0 }) ?? true { counter["last_at"] = time }
-        events[event.name] = .object(counter)
-        attributes["events"] = .object(events)
         if event.name == CustomerEvent.purchaseName {
-            attributes["purchase_count"] = .number((attributes["purchase_count"]?.numberValue ?? 0) + 1)
+            Self.add(1, to: &attributes["purchase_count", default: .null])
             if let value = event.properties["value"]?.numberValue ?? event.properties["revenue"]?.numberValue {
-                attributes["total_spent"] = .number((attributes["total_spent"]?.numberValue ?? 0) + value)
+                Self.add(value, to: &attributes["total_spent", default: .null])
             }
         }
+    }
+
+    /// `events.NAME`: one more, and the latest time.
+    private static func count(_ name: String, at text: String, in events: inout [String: JSONValue]) {
+        withObject(&events[name, default: .null]) { counter in
+            add(1, to: &counter["count", default: .null])
+            keepLatest(text, in: &counter["last_at", default: .null])
+        }
+    }
+
+    /// Changes the object in `value` in place (anything else becomes an empty object first).
+    private static func withObject(_ value: inout JSONValue, _ body: (inout [String: JSONValue]) -> Void) {
+        var fields: [String: JSONValue] = [:]
+        if case .object(let existing) = value { fields = existing }
+        // Drop the enum's reference, so the fields are uniquely referenced and change in place.
+        value = .null
+        body(&fields)
+        value = .object(fields)
+    }
+
+    /// Sets `value` to `text` unless it holds an earlier or equal time already.
+    private static func keepEarliest(_ text: String, in value: inout JSONValue) {
+        if let current = value.stringValue, !(text < current) { return }
+        value = .string(text)
+    }
+
+    /// Sets `value` to `text` unless it holds a later time already.
+    private static func keepLatest(_ text: String, in value: inout JSONValue) {
+        if let current = value.stringValue, text < current { return }
+        value = .string(text)
+    }
+
+    /// Adds to a number (anything else counts as zero).
+    private static func add(_ amount: Double, to value: inout JSONValue) {
+        value = .number((value.numberValue ?? 0) + amount)
     }
 }
