@@ -136,6 +136,11 @@ struct InterpreterPass {
         catalog.journey(run.journeyID, version: run.version)
     }
 
+    /// The journey version of the run at `index`, read without copying the run.
+    func journey(ofRunAt index: Int) -> DeployedJourney? {
+        catalog.journey(state.runs[index].journeyID, version: state.runs[index].version)
+    }
+
     /// What expressions see for `run` (or for an entry decision when `run` is nil).
     func evaluationContext(for run: RunState?, event: EventContext?) -> EvaluationContext {
         EvaluationContext(
@@ -149,8 +154,13 @@ struct InterpreterPass {
             step: step, action: action, channel: channel, template: template, variant: run.variant, reason: reason)))
     }
 
-    mutating func trace(_ run: RunState, step: String, _ kind: StepTrace.Kind) {
-        effects.append(.trace(StepTrace(journey: run.journeyID, version: run.version, step: step, variant: run.variant, kind: kind)))
+    /// Records a step trace for the run at `index`. Takes the index, not the run: a run passed
+    /// to a mutating method of the pass that holds it is copied whole (all its strings and
+    /// dictionaries retained), and the interpreter traces every step.
+    mutating func trace(runAt index: Int, step: String, _ kind: StepTrace.Kind) {
+        let trace = StepTrace(
+            journey: state.runs[index].journeyID, version: state.runs[index].version, step: step, variant: state.runs[index].variant, kind: kind)
+        effects.append(.trace(trace))
     }
 
     /// Arms a timer for `run` and records what it waits for.

@@ -27,15 +27,14 @@ extension InterpreterPass {
         }
         if let cap = journey.definition.limits.frequencyCap, cap.channels?.contains(channel) ?? true {
             let window = Double(cap.per.seconds)
-            var history = state.history[journey.id] ?? JourneyHistory()
-            history.sendTimes.removeAll { now.timeIntervalSince($0) >= window }
-            guard history.sendTimes.count < cap.max else {
-                state.history[journey.id] = history
+            let now = now
+            // Changed in place: a copy taken out would copy the send times before pruning them.
+            state.history[journey.id, default: JourneyHistory()].sendTimes.removeAll { now.timeIntervalSince($0) >= window }
+            guard state.history[journey.id]!.sendTimes.count < cap.max else {
                 record(.suppressed, run: run, step: step.id, channel: channel, template: send.template, reason: "frequency_cap")
                 return
             }
-            history.sendTimes.append(now)
-            state.history[journey.id] = history
+            state.history[journey.id]!.sendTimes.append(now)
         }
         state.runs[index].lastSend = SendAttribution(stepID: step.id, channel: channel, template: send.template)
         record(.send, run: run, step: step.id, channel: channel, template: send.template)

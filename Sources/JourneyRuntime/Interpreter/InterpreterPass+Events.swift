@@ -25,7 +25,8 @@ extension InterpreterPass {
     func journeyIDsInPlay() -> [String] {
         let active = catalog.activeIDs
         // Usually every run is of an active journey: then the active ids, already sorted, are the answer.
-        if state.runs.allSatisfy({ catalog.activeVersion(of: $0.journeyID)?.id != nil }) { return active }
+        // (By index: a closure over the runs would receive a copy of each.)
+        if state.runs.indices.allSatisfy({ catalog.activeVersion(of: state.runs[$0].journeyID)?.id != nil }) { return active }
         let withRuns = state.runs.map(\.journeyID)
         return Array(Set(withRuns).union(active)).sorted()
     }
@@ -66,7 +67,7 @@ extension InterpreterPass {
         else { return }
         stopWaiting(runAt: index)
         state.runs[index].event = event
-        trace(state.runs[index], step: run.stepID, .matched)
+        trace(runAt: index, step: run.stepID, .matched)
         go(runAt: index, from: run.stepID, to: waitFor.onEvent ?? journey.following(stepIndex), label: "event")
     }
 
@@ -80,21 +81,22 @@ extension InterpreterPass {
             state.segmentCheckTimes[journeyID]?.firedAt = now
             return
         }
-        guard let index = state.runs.firstIndex(where: { $0.waiting?.token == token }),
+        // Runs are read by index and field, not copied whole (see ``trace(runAt:step:_:)``).
+        guard let index = state.runs.indices.first(where: { state.runs[$0].waiting?.token == token }),
             let waiting = state.runs[index].waiting
         else { return }
-        let run = state.runs[index]
-        guard let journey = journey(of: run), let stepIndex = journey.index(of: run.stepID) else { return }
+        let stepID = state.runs[index].stepID
+        guard let journey = journey(ofRunAt: index), let stepIndex = journey.index(of: stepID) else { return }
         state.runs[index].waiting = nil
         switch waiting.reason {
         case .delay:
-            go(runAt: index, from: run.stepID, to: journey.following(stepIndex), label: "next")
+            go(runAt: index, from: stepID, to: journey.following(stepIndex), label: "next")
         case .event:
             guard case .waitFor(let waitFor) = journey.definition.steps[stepIndex].action else { return }
-            trace(run, step: run.stepID, .timedOut)
-            go(runAt: index, from: run.stepID, to: waitFor.onTimeout ?? journey.following(stepIndex), label: "timeout")
+            trace(runAt: index, step: stepID, .timedOut)
+            go(runAt: index, from: stepID, to: waitFor.onTimeout ?? journey.following(stepIndex), label: "timeout")
         case .quietHours:
-            execute(runAt: index, stepID: run.stepID, resumed: true)
+            execute(runAt: index, stepID: stepID, resumed: true)
         case .holdout:
             endRun(at: index, reason: "holdout")
         }

@@ -4,7 +4,7 @@ import JourneyModel
 extension InterpreterPass {
     /// Leaves `from` for `target`: the end of the journey, or the next step to execute.
     mutating func go(runAt index: Int, from stepID: String, to target: Target, label: String) {
-        trace(state.runs[index], step: stepID, .edge(to: target.stepID, label: label))
+        trace(runAt: index, step: stepID, .edge(to: target.stepID, label: label))
         switch target {
         case .end: endRun(at: index, reason: "completed")
         case .step(let next): execute(runAt: index, stepID: next, resumed: false)
@@ -18,8 +18,9 @@ extension InterpreterPass {
         var stepID = stepID
         var resumed = resumed
         while true {
-            let run = state.runs[index]
-            guard let journey = journey(of: run), let stepIndex = journey.index(of: stepID) else {
+            // The run is read in place: a copy held here would make the visit count below
+            // copy the run's dictionaries before changing them.
+            guard let journey = journey(ofRunAt: index), let stepIndex = journey.index(of: stepID) else {
                 endRun(at: index, reason: "error: unknown step \(stepID)")
                 return
             }
@@ -32,7 +33,7 @@ extension InterpreterPass {
             state.runs[index].stepID = step.id
             if !resumed {
                 state.runs[index].visits[step.id, default: 0] += 1
-                trace(state.runs[index], step: step.id, .reached)
+                trace(runAt: index, step: step.id, .reached)
             }
             resumed = false
             let next: (target: Target, label: String)
@@ -85,7 +86,7 @@ extension InterpreterPass {
                 endRun(at: index, reason: reason)
                 return
             }
-            trace(state.runs[index], step: step.id, .edge(to: next.target.stepID, label: next.label))
+            trace(runAt: index, step: step.id, .edge(to: next.target.stepID, label: next.label))
             guard case .step(let target) = next.target else {
                 endRun(at: index, reason: "completed")
                 return
