@@ -73,9 +73,15 @@ public distributed actor CustomerActor {
     public func apply(
         _ input: CustomerInput, at now: Date, using interpreter: Interpreter, returningState: Bool = true
     ) -> (effects: [Effect], state: CustomerState?) {
-        var state = state
-        // Release the held copy first, so the interpreter's changes find its buffers uniquely referenced.
-        held = .live(CustomerState(customerID: ""))
+        // Move the state out of `held` rather than copy it: the interpreter's changes then find
+        // its buffers uniquely referenced, and no retain and release of every field is paid.
+        var taken = Held.live(CustomerState(customerID: ""))
+        swap(&taken, &held)
+        var state: CustomerState
+        switch consume taken {
+        case .live(let live): state = live
+        case .compact(let compact): state = compact.decoded()
+        }
         let effects = interpreter.handle(input, state: &state, now: now)
         isKnown = true
         guard returningState else {
