@@ -26,15 +26,13 @@ extension InterpreterPass {
             return
         }
         if let cap = journey.definition.limits.frequencyCap, cap.channels?.contains(channel) ?? true {
-            let window = Double(cap.per.seconds)
-            let now = now
             // Changed in place: a copy taken out would copy the send times before pruning them.
-            state.history[journey.id, default: JourneyHistory()].sendTimes.removeAll { now.timeIntervalSince($0) >= window }
-            guard state.history[journey.id]!.sendTimes.count < cap.max else {
+            let admitted = state.history[journey.id, default: JourneyHistory()]
+                .admitSend(at: now, window: Double(cap.per.seconds), maximum: cap.max)
+            guard admitted else {
                 record(.suppressed, run: run, step: step.id, channel: channel, template: send.template, reason: "frequency_cap")
                 return
             }
-            state.history[journey.id]!.sendTimes.append(now)
         }
         state.runs[index].lastSend = SendAttribution(stepID: step.id, channel: channel, template: send.template)
         record(.send, run: run, step: step.id, channel: channel, template: send.template)

@@ -94,4 +94,13 @@ public struct JourneyHistory: Sendable, Hashable, Codable {
         self.lastEndedAt = lastEndedAt
         self.sendTimes = sendTimes
     }
+
+    /// The frequency cap: forgets sends older than `window` seconds, then counts a send at
+    /// `now` if fewer than `maximum` remain. Returns whether the send may go.
+    mutating func admitSend(at now: Date, window: Double, maximum: Int) -> Bool {
+        sendTimes.removeAll { now.timeIntervalSince($0) >= window }
+        guard sendTimes.count < maximum else { return false }
+        sendTimes.append(now)
+        return true
+    }
 }
