@@ -50,8 +50,9 @@ extension SQLiteShardStore {
             self.checkpointPages = max(checkpointPages, 1)
         }
 
-        /// The statements that set these options on a connection.
-        var pragmas: String {
+        /// The statements that set these options on a connection (public so the store
+        /// benchmark's raw baseline opens its file with the very same settings).
+        public var pragmas: String {
             "\(synchronous.pragma); PRAGMA wal_autocheckpoint = \(checkpointPages); PRAGMA journal_size_limit = \(checkpointPages * 4096)"
         }
     }

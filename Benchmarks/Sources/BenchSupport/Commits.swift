@@ -72,9 +72,8 @@ public final class RawUpsertBaseline: @unchecked Sendable {
 
     public init(path: String, synchronousFull: Bool, commits: [ShardCommit]) throws {
         var configuration = Configuration()
-        let checkpointPages = SQLiteShardStore.Options().checkpointPages
-        let pragma = (synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
-            + "; PRAGMA wal_autocheckpoint = \(checkpointPages); PRAGMA journal_size_limit = \(checkpointPages * 4096)"
+        // The store's own statements, so the baseline follows any change to its settings.
+        let pragma = SQLiteShardStore.Options(synchronous: synchronousFull ? .full : .normal).pragmas
         configuration.prepareDatabase { db in try db.execute(sql: pragma) }
         pool = try DatabasePool(path: path, configuration: configuration)
         try pool.writeWithoutTransaction { db in try db.execute(sql: pragma) }
