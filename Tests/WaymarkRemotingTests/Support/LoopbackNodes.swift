@@ -21,6 +21,10 @@ enum LoopbackNodes {
 
     /// Starts `names.count` nodes, runs `body`, and stops them. `settings` can change one
     /// node's settings (its secret, its call timeout).
+    ///
+    /// Calls get a minute by default. The whole test run shares two cores and a cooperative
+    /// pool of two threads, and a loopback call that takes 31 ms alone once ran out of a
+    /// 10-second deadline in CI. Tests about deadlines set their own, shorter ones.
     static func with(
         _ names: [String], secret: String = "s3cret",
         settings: (String, inout RemotingSettings) -> Void = { _, _ in },
@@ -28,7 +32,7 @@ enum LoopbackNodes {
     ) async throws {
         var nodes: [LoopbackNode] = []
         for name in names {
-            var nodeSettings = RemotingSettings(host: "127.0.0.1", port: 0, secret: secret, callTimeout: .seconds(10))
+            var nodeSettings = RemotingSettings(host: "127.0.0.1", port: 0, secret: secret, callTimeout: .seconds(60))
             settings(name, &nodeSettings)
             var logger = Logger(label: "remoting-test")
             logger.logLevel = .warning
