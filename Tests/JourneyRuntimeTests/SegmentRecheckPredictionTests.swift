@@ -125,16 +125,7 @@ struct SegmentRecheckPredictionTests {
         func run(predicting: Bool) -> [String] {
             var h = Harness(journeys)
             h.interpreter.predictsSegmentRechecks = predicting
-            for (offset, input) in inputs {
-                switch input! {
-                case .scheduleTick, .checkSegments:
-                    // The engine handles ticks and deploys after the timers due at the same instant.
-                    h.advance(to: offset)
-                default:
-                    break
-                }
-                h.apply(input!, at: offset)
-            }
+            for (offset, input) in inputs { h.apply(input!, at: offset) }
             h.advance(to: time + days(30))
             return h.log
         }

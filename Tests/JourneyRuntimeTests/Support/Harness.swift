@@ -35,7 +35,9 @@ struct Harness {
 
     // MARK: Inputs
 
-    /// Fires every timer due strictly before `offset`, then handles `input` at `offset`.
+    /// Fires the timers due before `input` in the engine's order of one instant, then handles
+    /// `input` at `offset`: events, profile changes and timer firings come before the timers due
+    /// at the same instant; schedule ticks, deploys and undeploys after them.
     @discardableResult
     mutating func apply(_ input: CustomerInput, at offset: TimeInterval = 0) -> [Effect] {
         apply(input, atInstant: start.addingTimeInterval(offset))
@@ -44,7 +46,10 @@ struct Harness {
     @discardableResult
     mutating func apply(_ input: CustomerInput, atInstant time: Date) -> [Effect] {
         precondition(time >= now, "inputs must not go back in time")
-        fireTimers(through: time, inclusive: false)
+        switch input {
+        case .event, .profile, .timer: fireTimers(through: time, inclusive: false)
+        case .scheduleTick, .checkSegments, .undeploy: fireTimers(through: time, inclusive: true)
+        }
         return handle(input, at: time)
     }
 
