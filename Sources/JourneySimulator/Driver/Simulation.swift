@@ -20,8 +20,11 @@ public struct SimulationOptions: Sendable {
     /// response model (follow-ups made from the actions) always runs one.
     public var partitions = 1
     /// Events of the log the partitions simulate before their actions are merged: what one
-    /// stretch produces is held in memory until then.
-    var eventsPerStretch = 65_536
+    /// stretch produces is held in memory until then. Short stretches cost nothing measurable
+    /// (the merge of one overlaps the simulation of the next): with 2 partitions on the 1M-event
+    /// benchmark log, 4,096 events per stretch peaked at 1.50 GB RSS against 2.14 GB with
+    /// 65,536, and finished 10% sooner (less of the heap is cold when it is merged).
+    var eventsPerStretch = 4_096
     /// Whether segment rechecks that cannot let anyone in are skipped (the default; the
     /// actions are the same either way, only fewer timers fire).
     public var predictsSegmentRechecks: Bool
