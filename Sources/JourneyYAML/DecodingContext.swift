@@ -10,6 +10,7 @@ final class DecodingContext {
     let file: String
     private(set) var diagnostics: [Diagnostic] = []
     private(set) var sourceMap: JourneySourceMap
+    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
     /// Nodes that may still be visited; YAML aliases can make a small file describe a huge tree.
     private var nodeBudget = 100_000
     private var budgetExhausted = false

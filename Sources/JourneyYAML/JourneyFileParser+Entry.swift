@@ -49,8 +49,15 @@ extension JourneyFileParser {
             trigger = condition.flatMap { condition in recheck.map { .segment(condition: condition, recheck: $0) } }
         default:
             let cron = context.cron(map["schedule"]!, what: "`entry.schedule`")
-            let audience = map["audience"].flatMap { context.expression($0, what: "`entry.audience`", expecting: .bool) }
-            trigger = cron.map { .schedule(cron: $0, audience: audience) }
+            // Required: a campaign that reaches every customer must say so, never happen by omission.
+            guard let audienceNode = map["audience"] else {
+                context.error(
+                    "missing-key", "a `schedule` entry is missing the required key `audience`: the customers who enter at each tick",
+                    hint: "for example `audience: \"profile.member == true\"`; `audience: \"true\"` enters every known customer", at: node)
+                return nil
+            }
+            let audience = context.expression(audienceNode, what: "`entry.audience`", expecting: .bool)
+            trigger = cron.flatMap { cron in audience.map { .schedule(cron: cron, audience: $0) } }
         }
         return trigger.map { Entry(trigger: $0, reentry: reentry) }
     }

@@ -158,7 +158,11 @@ public enum JourneyFileParser {
         let goal = map["goal"].flatMap { decodeGoal($0, context: context) }
         let limits = map["limits"].map { decodeLimits($0, context: context) } ?? Limits()
         let steps = map["steps"].map { decodeSteps($0, context: context) } ?? []
-        guard let entry, !steps.isEmpty else { return nil }
+        guard !steps.isEmpty else { return nil }
+        // A missing or broken entry has been reported. The steps are still validated (targets,
+        // loops, templates, splits) against a stand-in entry, so the author sees every problem
+        // at once; a file with errors is never deployed, so the stand-in never runs.
+        guard let entry = entry ?? (context.hasErrors ? Entry(trigger: .event(name: "", condition: nil)) : nil) else { return nil }
         return JourneyDefinition(
             id: id, name: name, description: description, version: version, timezone: timezone,
             entry: entry, exits: exits, goal: goal, limits: limits, steps: steps)

@@ -14,10 +14,19 @@ struct StepDecoder {
         if case .scalar = node {
             return context.localTime(node, what: "`wait_until` of \(what)").map { WaitUntil(time: $0) }
         }
-        guard let map = context.mapping(node, path: path, what: "`wait_until` of \(what)", allowed: ["time", "weekdays"], required: ["time"]),
-            let time = map["time"].flatMap({ context.localTime($0, what: "`wait_until.time` of \(what)") })
-        else { return nil }
-        guard let weekdaysNode = map["weekdays"] else { return WaitUntil(time: time) }
+        guard let map = context.mapping(node, path: path, what: "`wait_until` of \(what)", allowed: ["time", "weekdays"], required: ["time"]) else {
+            return nil
+        }
+        // Both keys are read before giving up, so a bad time does not hide a bad weekday.
+        let time = map["time"].flatMap { context.localTime($0, what: "`wait_until.time` of \(what)") }
+        guard let weekdaysNode = map["weekdays"] else { return time.map { WaitUntil(time: $0) } }
+        let days = weekdays(weekdaysNode)
+        guard let time, let days else { return nil }
+        return WaitUntil(time: time, weekdays: days)
+    }
+
+    /// The days of a `wait_until`, each problem reported; nil when any is wrong.
+    private func weekdays(_ weekdaysNode: Node) -> Set<Weekday>? {
         let items: [Node]
         if case .scalar = weekdaysNode {
             items = [weekdaysNode]
@@ -46,7 +55,7 @@ struct StepDecoder {
             }
             weekdays.insert(day)
         }
-        return broken ? nil : WaitUntil(time: time, weekdays: weekdays)
+        return broken ? nil : weekdays
     }
 
     func waitFor(_ node: Node, onEvent: Target?, onTimeout: Target?) -> WaitFor? {

@@ -74,10 +74,11 @@ struct ValidationRun {
         }
     }
 
-    /// Whether some target names no step: the graph is then incomplete.
-    var hasUnknownTargets: Bool {
+    /// Whether some step a run can reach goes to a target that names no step: the author
+    /// meant some step, which any step might be.
+    func reachesUnknownTarget(_ reachable: Set<Int>) -> Bool {
         graph.edges.contains { edge in
-            if edge.to == nil, case .step = edge.target { return true }
+            if edge.to == nil, case .step = edge.target { return reachable.contains(edge.from) }
             return false
         }
     }
@@ -92,12 +93,14 @@ struct ValidationRun {
         }
     }
 
-    /// Warns about steps no run can reach. Skipped when a target names no step (the
-    /// author meant some step, and guessing which would give false warnings), and for a
-    /// step whose id repeats an earlier one (already an error).
+    /// Warns about steps no run can reach. Skipped when a reachable step goes to a target
+    /// that names no step (the author meant some step, and guessing which would give false
+    /// warnings), and for a step whose id repeats an earlier one (already an error). An
+    /// unknown target on a step no run reaches changes nothing: that step is unreachable
+    /// whatever it meant.
     mutating func checkReachability() {
-        guard !hasUnknownTargets else { return }
         let reachable = graph.reachable()
+        guard !reachesUnknownTarget(reachable) else { return }
         var seen: Set<String> = []
         for (index, step) in definition.steps.enumerated() {
             guard seen.insert(step.id).inserted, !reachable.contains(index) else { continue }

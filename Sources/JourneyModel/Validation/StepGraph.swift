@@ -31,13 +31,17 @@ public struct StepGraph: Sendable {
             let path = JourneySourceMap.step(index)
             let following: Target = step.next ?? (index + 1 < steps.count ? .step(steps[index + 1].id) : .end)
             let nextPath = step.next == nil ? path : "\(path).next"
-            func add(_ target: Target, _ label: String, _ path: String) {
-                edges.append(Edge(from: index, to: Self.resolve(target, in: indexByID), label: label, path: path, target: target))
+            // Falling through enters the step below, whatever its id says (a repeated id would
+            // otherwise resolve to the first step of that id, and draw a loop that is not there).
+            let below = step.next == nil && index + 1 < steps.count ? index + 1 : nil
+            func add(_ target: Target, _ label: String, _ path: String, fallsThrough: Bool = false) {
+                let to = fallsThrough ? below ?? Self.resolve(target, in: indexByID) : Self.resolve(target, in: indexByID)
+                edges.append(Edge(from: index, to: to, label: label, path: path, target: target))
             }
             switch step.action {
             case .waitFor(let waitFor):
-                add(waitFor.onEvent ?? following, "event", waitFor.onEvent == nil ? nextPath : "\(path).on_event")
-                add(waitFor.onTimeout ?? following, "timeout", waitFor.onTimeout == nil ? nextPath : "\(path).on_timeout")
+                add(waitFor.onEvent ?? following, "event", waitFor.onEvent == nil ? nextPath : "\(path).on_event", fallsThrough: waitFor.onEvent == nil)
+                add(waitFor.onTimeout ?? following, "timeout", waitFor.onTimeout == nil ? nextPath : "\(path).on_timeout", fallsThrough: waitFor.onTimeout == nil)
             case .branch(let branch):
                 for (caseIndex, branchCase) in branch.cases.enumerated() {
                     add(branchCase.target, branchCase.condition.source, "\(path).branch[\(caseIndex)].goto")
@@ -52,7 +56,7 @@ public struct StepGraph: Sendable {
             case .exit:
                 break
             default:
-                add(following, "next", nextPath)
+                add(following, "next", nextPath, fallsThrough: true)
             }
         }
         self.edges = edges
