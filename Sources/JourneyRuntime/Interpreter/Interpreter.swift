@@ -131,6 +131,13 @@ struct InterpreterPass {
         state.runs.firstIndex { $0.journeyID == journeyID }
     }
 
+    /// The run whose wait the timer `token` ends. A loop over indices, not `first(where:)`
+    /// with a closure reading `state.runs[$0]`: that closure got a copy of each run.
+    func runIndex(waitingOn token: UInt64) -> Int? {
+        for index in state.runs.indices where state.runs[index].waiting?.token == token { return index }
+        return nil
+    }
+
     /// The deployed version a run is on. Versions are never removed while runs use them.
     func journey(of run: RunState) -> DeployedJourney? {
         catalog.journey(run.journeyID, version: run.version)
@@ -141,17 +148,28 @@ struct InterpreterPass {
         catalog.journey(state.runs[index].journeyID, version: state.runs[index].version)
     }
 
-    /// What expressions see for `run` (or for an entry decision when `run` is nil).
-    func evaluationContext(for run: RunState?, event: EventContext?) -> EvaluationContext {
-        EvaluationContext(
-            profile: state.profile.json, event: event ?? run?.event, journeyID: run?.journeyID,
-            enteredAt: run?.enteredAt, now: now)
+    /// What expressions see for the run at `index` (or for an entry decision when it is nil);
+    /// `event`, when given, stands in for the run's own.
+    func evaluationContext(forRunAt index: Int?, event: EventContext?) -> EvaluationContext {
+        guard let index else { return EvaluationContext(profile: state.profile.json, event: event, journeyID: nil, enteredAt: nil, now: now) }
+        return EvaluationContext(
+            profile: state.profile.json, event: event ?? state.runs[index].event, journeyID: state.runs[index].journeyID,
+            enteredAt: state.runs[index].enteredAt, now: now)
     }
 
+    /// Records an action of a run that has ended (and left `state.runs`).
     mutating func record(_ action: ActionRecord.Kind, run: RunState, step: String?, channel: String? = nil, template: String? = nil, reason: String? = nil) {
         effects.append(.action(ActionRecord(
             time: now, customer: state.customerID, journey: run.journeyID, version: run.version, run: run.number,
             step: step, action: action, channel: channel, template: template, variant: run.variant, reason: reason)))
+    }
+
+    /// Records an action of the run at `index`, read by field (see ``trace(runAt:step:_:)``).
+    mutating func record(_ action: ActionRecord.Kind, runAt index: Int, step: String?, channel: String? = nil, template: String? = nil, reason: String? = nil) {
+        effects.append(.action(ActionRecord(
+            time: now, customer: state.customerID, journey: state.runs[index].journeyID, version: state.runs[index].version,
+            run: state.runs[index].number, step: step, action: action, channel: channel, template: template,
+            variant: state.runs[index].variant, reason: reason)))
     }
 
     /// Records a step trace for the run at `index`. Takes the index, not the run: a run passed

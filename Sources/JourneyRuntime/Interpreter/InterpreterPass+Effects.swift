@@ -20,9 +20,14 @@ extension InterpreterPass {
     /// Picks a reachable channel, applies the frequency cap, and either records a
     /// `send` with its outbox message or a `suppressed` with the reason.
     mutating func performSend(_ send: Send, step: Step, runAt index: Int, journey: DeployedJourney) {
-        let run = state.runs[index]
-        guard let channel = candidateChannels(send.channel).first(where: { interpreter.channels.isReachable($0, profile: state.profile) }) else {
-            record(.suppressed, run: run, step: step.id, template: send.template, reason: "no_reachable_channel")
+        // A loop, not `first(where:)`: a closure reading the pass got a copy of the whole pass.
+        var reachable: String?
+        for candidate in candidateChannels(send.channel) where interpreter.channels.isReachable(candidate, profile: state.profile) {
+            reachable = candidate
+            break
+        }
+        guard let channel = reachable else {
+            record(.suppressed, runAt: index, step: step.id, template: send.template, reason: "no_reachable_channel")
             return
         }
         if let cap = journey.definition.limits.frequencyCap, cap.channels?.contains(channel) ?? true {
@@ -30,13 +35,13 @@ extension InterpreterPass {
             let admitted = state.history[journey.id, default: JourneyHistory()]
                 .admitSend(at: now, window: Double(cap.per.seconds), maximum: cap.max)
             guard admitted else {
-                record(.suppressed, run: run, step: step.id, channel: channel, template: send.template, reason: "frequency_cap")
+                record(.suppressed, runAt: index, step: step.id, channel: channel, template: send.template, reason: "frequency_cap")
                 return
             }
         }
         state.runs[index].lastSend = SendAttribution(stepID: step.id, channel: channel, template: send.template)
-        record(.send, run: run, step: step.id, channel: channel, template: send.template)
-        effects.append(.deliver(outbound(.send, channel: channel, step: step, run: state.runs[index]) { message in
+        record(.send, runAt: index, step: step.id, channel: channel, template: send.template)
+        effects.append(.deliver(outbound(.send, channel: channel, step: step, runAt: index) { message in
             message.template = send.template
             message.message = send.message
             message.data = send.data
@@ -44,20 +49,21 @@ extension InterpreterPass {
     }
 
     mutating func performWebhook(_ webhook: Webhook, step: Step, runAt index: Int) {
-        let run = state.runs[index]
         var template: String?
         if case .template(let name) = webhook.body { template = name }
-        record(.webhook, run: run, step: step.id, channel: "webhook", template: template)
-        effects.append(.deliver(outbound(.webhook, channel: "webhook", step: step, run: run) { $0.webhook = webhook }))
+        record(.webhook, runAt: index, step: step.id, channel: "webhook", template: template)
+        effects.append(.deliver(outbound(.webhook, channel: "webhook", step: step, runAt: index) { $0.webhook = webhook }))
     }
 
-    private func outbound(_ kind: OutboundMessage.Kind, channel: String, step: Step, run: RunState, configure: (inout OutboundMessage) -> Void) -> OutboundMessage {
-        let visit = run.visits[step.id] ?? 1
+    /// The message for the run at `index`, its fields read in place (the run is not copied).
+    private func outbound(_ kind: OutboundMessage.Kind, channel: String, step: Step, runAt index: Int, configure: (inout OutboundMessage) -> Void) -> OutboundMessage {
+        let visit = state.runs[index].visits[step.id] ?? 1
+        let (journeyID, number) = (state.runs[index].journeyID, state.runs[index].number)
         var message = OutboundMessage(
-            idempotencyKey: OutboundMessage.idempotencyKey(journeyID: run.journeyID, run: run.number, stepID: step.id, visit: visit, customerID: state.customerID),
-            kind: kind, time: now, customerID: state.customerID, journeyID: run.journeyID, version: run.version,
-            run: run.number, stepID: step.id, visit: visit, channel: channel, template: nil, message: nil, data: nil,
-            webhook: nil, profile: state.profile.json, event: run.event, variant: run.variant)
+            idempotencyKey: OutboundMessage.idempotencyKey(journeyID: journeyID, run: number, stepID: step.id, visit: visit, customerID: state.customerID),
+            kind: kind, time: now, customerID: state.customerID, journeyID: journeyID, version: state.runs[index].version,
+            run: number, stepID: step.id, visit: visit, channel: channel, template: nil, message: nil, data: nil,
+            webhook: nil, profile: state.profile.json, event: state.runs[index].event, variant: state.runs[index].variant)
         configure(&message)
         return message
     }
@@ -66,7 +72,7 @@ extension InterpreterPass {
     /// the step, so the order of keys never matters. A bad increment is recorded on
     /// the run as the update's `reason` and skipped; it never stops the run.
     mutating func applyUpdate(_ update: ProfileUpdate, step: Step, runAt index: Int) {
-        let context = evaluationContext(for: state.runs[index], event: nil)
+        let context = evaluationContext(forRunAt: index, event: nil)
         var problems: [String] = []
         var profile = state.profile
         for assignment in update.set {
@@ -95,6 +101,6 @@ extension InterpreterPass {
             profile.set(.array(tags.map(JSONValue.string)), at: ["tags"])
         }
         state.profile = profile
-        record(.update, run: state.runs[index], step: step.id, reason: problems.isEmpty ? nil : "error: " + problems.joined(separator: "; "))
+        record(.update, runAt: index, step: step.id, reason: problems.isEmpty ? nil : "error: " + problems.joined(separator: "; "))
     }
 }

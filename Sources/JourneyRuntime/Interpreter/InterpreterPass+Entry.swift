@@ -31,7 +31,7 @@ extension InterpreterPass {
         let run = RunState(journeyID: journey.id, version: journey.version, number: history.runCount, stepID: firstStep, enteredAt: now, event: event)
         let position = state.runs.firstIndex { $0.journeyID > journey.id } ?? state.runs.endIndex
         state.runs.insert(run, at: position)
-        record(.enter, run: run, step: firstStep)
+        record(.enter, runAt: position, step: firstStep)
         execute(runAt: position, stepID: firstStep, resumed: false)
     }
 
@@ -49,7 +49,7 @@ extension InterpreterPass {
                 armedRechecks.append(journey.id)
                 effects.append(.setTimer(TimerRequest(customerID: state.customerID, token: token, due: due, journeyID: journey.id)))
             }
-            if mayEnter(journey), condition.holds(in: evaluationContext(for: nil, event: event)) {
+            if mayEnter(journey), condition.holds(in: evaluationContext(forRunAt: nil, event: event)) {
                 enter(journey, event: event)
             }
         }
@@ -65,7 +65,7 @@ extension InterpreterPass {
         guard let journey = catalog.activeVersion(of: journeyID),
             case .schedule(_, let audience) = journey.definition.entry.trigger,
             mayEnter(journey),
-            audience?.holds(in: evaluationContext(for: nil, event: nil)) ?? true
+            audience?.holds(in: evaluationContext(forRunAt: nil, event: nil)) ?? true
         else { return }
         enter(journey, event: nil)
     }

@@ -12,7 +12,7 @@ extension InterpreterPass {
                 handleEvent(context, forRunAt: index)
             } else if let journey = catalog.activeVersion(of: journeyID),
                 case .event(let name, let condition) = journey.definition.entry.trigger, name == event.name,
-                condition.map({ $0.holds(in: evaluationContext(for: nil, event: context)) }) ?? true,
+                condition.map({ $0.holds(in: evaluationContext(forRunAt: nil, event: context)) }) ?? true,
                 mayEnter(journey)
             {
                 enter(journey, event: context)
@@ -31,23 +31,26 @@ extension InterpreterPass {
         return Array(Set(withRuns).union(active)).sorted()
     }
 
+    /// Reads the run by index and field: a copy of the whole run (every string and dictionary
+    /// retained, then released) cost more than the checks, on every event of a customer in a run.
     private mutating func handleEvent(_ event: EventContext, forRunAt index: Int) {
-        let run = state.runs[index]
-        guard let journey = journey(of: run) else { return }
+        guard let journey = journey(ofRunAt: index) else { return }
         let definition = journey.definition
-        let context = evaluationContext(for: run, event: event)
+        let context = evaluationContext(forRunAt: index, event: event)
         // Exit criteria decide how the run ends, but an event that is both an exit and the goal
         // still counts as a conversion: the language's own example (cart abandonment, where a
         // purchase is both) would otherwise never convert.
         let exits = definition.exits.contains { $0.event == event.name && ($0.condition?.holds(in: context) ?? true) }
-        if let goal = definition.goal, goal.event == event.name, !run.converted,
-            goal.within.map({ now.timeIntervalSince(run.enteredAt) <= Double($0.seconds) }) ?? true,
+        // Read outside the closure below: a closure reading `state.runs[index]` gets a copy of the run.
+        let enteredAt = state.runs[index].enteredAt
+        if let goal = definition.goal, goal.event == event.name, !state.runs[index].converted,
+            goal.within.map({ now.timeIntervalSince(enteredAt) <= Double($0.seconds) }) ?? true,
             goal.condition?.holds(in: context) ?? true
         {
             state.runs[index].converted = true
-            let attribution = run.lastSend
-            record(.goal, run: run, step: attribution?.stepID ?? run.stepID, channel: attribution?.channel, template: attribution?.template)
-            if !exits && run.variant == Split.holdoutName {
+            let attribution = state.runs[index].lastSend
+            record(.goal, runAt: index, step: attribution?.stepID ?? state.runs[index].stepID, channel: attribution?.channel, template: attribution?.template)
+            if !exits && state.runs[index].variant == Split.holdoutName {
                 endRun(at: index, reason: "holdout")
                 return
             }
@@ -60,15 +63,16 @@ extension InterpreterPass {
             endRun(at: index, reason: "exit_event")
             return
         }
-        guard let waiting = run.waiting, waiting.reason == .event,
-            let stepIndex = journey.index(of: run.stepID),
+        let stepID = state.runs[index].stepID
+        guard state.runs[index].waiting?.reason == .event,
+            let stepIndex = journey.index(of: stepID),
             case .waitFor(let waitFor) = definition.steps[stepIndex].action,
             waitFor.event == event.name, waitFor.condition?.holds(in: context) ?? true
         else { return }
         stopWaiting(runAt: index)
         state.runs[index].event = event
-        trace(runAt: index, step: run.stepID, .matched)
-        go(runAt: index, from: run.stepID, to: waitFor.onEvent ?? journey.following(stepIndex), label: "event")
+        trace(runAt: index, step: stepID, .matched)
+        go(runAt: index, from: stepID, to: waitFor.onEvent ?? journey.following(stepIndex), label: "event")
     }
 
     /// A timer is due: end the wait it belongs to, or ignore it when that wait is already over.
@@ -82,8 +86,7 @@ extension InterpreterPass {
             return
         }
         // Runs are read by index and field, not copied whole (see ``trace(runAt:step:_:)``).
-        guard let index = state.runs.indices.first(where: { state.runs[$0].waiting?.token == token }),
-            let waiting = state.runs[index].waiting
+        guard let index = runIndex(waitingOn: token), let waiting = state.runs[index].waiting
         else { return }
         let stepID = state.runs[index].stepID
         guard let journey = journey(ofRunAt: index), let stepIndex = journey.index(of: stepID) else { return }

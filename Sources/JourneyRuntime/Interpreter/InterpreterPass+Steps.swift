@@ -53,7 +53,7 @@ extension InterpreterPass {
                 wait(runAt: index, reason: .event, until: now.addingTimeInterval(Double(waitFor.timeout.seconds)))
                 return
             case .branch(let branch):
-                let context = evaluationContext(for: state.runs[index], event: nil)
+                let context = evaluationContext(forRunAt: index, event: nil)
                 if let match = branch.cases.first(where: { $0.condition.holds(in: context) }) {
                     next = (match.target, match.condition.source)
                 } else {
