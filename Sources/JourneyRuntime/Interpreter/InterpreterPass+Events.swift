@@ -25,8 +25,13 @@ extension InterpreterPass {
     func journeyIDsInPlay() -> [String] {
         let active = catalog.activeIDs
         // Usually every run is of an active journey: then the active ids, already sorted, are the answer.
-        // (By index: a closure over the runs would receive a copy of each.)
-        if state.runs.indices.allSatisfy({ catalog.activeVersion(of: state.runs[$0].journeyID)?.id != nil }) { return active }
+        // (A loop over indices: a closure reading `state.runs[$0]` would receive a copy of each run.)
+        var everyRunActive = true
+        for index in state.runs.indices where catalog.activeVersion(of: state.runs[index].journeyID) == nil {
+            everyRunActive = false
+            break
+        }
+        if everyRunActive { return active }
         let withRuns = state.runs.map(\.journeyID)
         return Array(Set(withRuns).union(active)).sorted()
     }
