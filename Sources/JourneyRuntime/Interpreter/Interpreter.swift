@@ -157,13 +157,6 @@ struct InterpreterPass {
             enteredAt: state.runs[index].enteredAt, now: now)
     }
 
-    /// Records an action of a run that has ended (and left `state.runs`).
-    mutating func record(_ action: ActionRecord.Kind, run: RunState, step: String?, channel: String? = nil, template: String? = nil, reason: String? = nil) {
-        effects.append(.action(ActionRecord(
-            time: now, customer: state.customerID, journey: run.journeyID, version: run.version, run: run.number,
-            step: step, action: action, channel: channel, template: template, variant: run.variant, reason: reason)))
-    }
-
     /// Records an action of the run at `index`, read by field (see ``trace(runAt:step:_:)``).
     mutating func record(_ action: ActionRecord.Kind, runAt index: Int, step: String?, channel: String? = nil, template: String? = nil, reason: String? = nil) {
         effects.append(.action(ActionRecord(
@@ -201,9 +194,9 @@ struct InterpreterPass {
     /// Ends a run: records `exit` with the reason, cancels its timer, remembers when it ended.
     mutating func endRun(at index: Int, reason: String) {
         stopWaiting(runAt: index)
+        record(.exit, runAt: index, step: state.runs[index].stepID, reason: reason)
         let run = state.runs.remove(at: index)
         if journey(of: run)?.isSegmentEntry ?? true { segmentInputsChanged = true }
-        record(.exit, run: run, step: run.stepID, reason: reason)
         state.history[run.journeyID, default: JourneyHistory()].lastEndedAt = now
         endedJourneys.insert(run.journeyID)
     }
