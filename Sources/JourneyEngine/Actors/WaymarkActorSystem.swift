@@ -27,10 +27,19 @@ public final class WaymarkActorSystem: DistributedActorSystem, Sendable {
     private let registry = Mutex<[CustomerActorID: WeakActor]>([:])
     private let transport: (any RemoteCallTransport)?
     let host: (any LocalActorHost)?
+    /// Whether actors are entered in the registry, so that ``resolve(id:as:)`` finds them.
+    ///
+    /// Only a system that takes calls by id needs it: one with a transport or a host (a
+    /// cluster node). A plain node or the simulator reaches its actors through its shards and
+    /// never resolves one, and the registry's weak reference gives every actor a refcount side
+    /// table, which makes each retain and release of it take the slow path: about 4% of a
+    /// simulation, paid for a lookup nobody makes.
+    private let registers: Bool
 
     public init(transport: (any RemoteCallTransport)? = nil, host: (any LocalActorHost)? = nil) {
         self.transport = transport
         self.host = host
+        registers = transport != nil || host != nil
     }
 
     /// Creates an actor whose id is `id`.
@@ -53,16 +62,19 @@ public final class WaymarkActorSystem: DistributedActorSystem, Sendable {
     }
 
     public func actorReady<Act>(_ actor: Act) where Act: DistributedActor, Act.ID == CustomerActorID {
+        guard registers else { return }
         registry.withLock { $0[actor.id] = WeakActor(actor: actor) }
     }
 
     public func resignID(_ id: CustomerActorID) {
+        guard registers else { return }
         registry.withLock { registry in
             if registry[id]?.actor == nil { registry.removeValue(forKey: id) }
         }
     }
 
-    /// Actors of this system alive in this process.
+    /// Actors of this system alive in this process and entered in its registry (none when it
+    /// keeps no registry: no transport and no host).
     public var localActorCount: Int {
         registry.withLock { registry in registry.values.count { $0.actor != nil } }
     }
