@@ -86,6 +86,27 @@ extension SimulatorBench {
     }
 }
 
+extension SimulatorBench {
+    /// The baseline alone: the interpreter replaying the simulate benchmark's log
+    /// (`SIM_EVENTS`, same seed) `REPLAY_LAPS` times. Prints inputs/s and events/s on
+    /// stderr; for profiling the interpreter with nothing else in the process's samples.
+    @concurrent
+    static func replay() async throws {
+        let count = Report.env("SIM_EVENTS", 1_000_000)
+        let laps = Report.env("REPLAY_LAPS", 1)
+        let log = try Workload.generate(count: count, seed: 3)
+        var replay = InterpreterReplay(log: log, catalog: try Workload.catalog())
+        let start = ContinuousClock.now
+        let cpuStart = cpuSeconds()
+        while replay.laps < laps { replay.step() }
+        let wall = seconds(ContinuousClock.now - start)
+        let cpu = cpuSeconds() - cpuStart
+        let inputs = replay.inputs - 1
+        Report.log("replay: \(laps) laps, \(inputs) inputs in \(String(format: "%.2f", wall)) s wall, \(String(format: "%.2f", cpu)) s CPU; "
+            + "\(Int(Double(inputs) / wall)) inputs/s, \(Int(Double(count * laps) / wall)) events/s")
+    }
+}
+
 struct CountingSink: SimulationSink {
     var actions = 0
     mutating func record(_ batch: CommittedBatch) throws { actions += batch.actions.count }

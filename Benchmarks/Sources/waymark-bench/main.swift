@@ -6,7 +6,7 @@ import Foundation
 
 let arguments = CommandLine.arguments.dropFirst()
 guard let command = arguments.first else {
-    FileHandle.standardError.write(Data("usage: waymark-bench machine|simulate|memory|passivation|restart|node|remote|store|interpreter|generate DIR\n".utf8))
+    FileHandle.standardError.write(Data("usage: waymark-bench machine|simulate|memory|passivation|restart|node|remote|store|interpreter|replay|generate DIR\n".utf8))
     exit(2)
 }
 
@@ -14,6 +14,7 @@ do {
     switch command {
     case "machine": Report.machine()
     case "simulate": try await SimulatorBench.run()
+    case "replay": try await SimulatorBench.replay()
     case "generate": try SimulatorBench.generate(into: arguments.dropFirst().first ?? ".")
     case "memory": try await MemoryBench.resident(packed: true)
     case "memory-unpacked": try await MemoryBench.resident(packed: false)
