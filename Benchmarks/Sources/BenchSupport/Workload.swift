@@ -50,7 +50,7 @@ public enum Workload {
         let byCustomer = Dictionary(grouping: sample.events.indices, by: { sample.events[$0].customerID })
         let originals = byCustomer.keys.sorted()
         let profiles = Dictionary(sample.profiles.map { ($0.customerID, $0) }, uniquingKeysWith: { first, _ in first })
-        var random = SplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         var events: [(time: Date, clone: Int32, sampleIndex: Int32)] = []
         events.reserveCapacity(count + 64)
         var clones: [(id: String, original: String)] = []
@@ -133,21 +133,6 @@ public struct GeneratedLog: Sendable {
         }
         try lines.write(to: URL(fileURLWithPath: profilesPath))
     }
-}
-
-/// SplitMix64, for reproducible workloads.
-public struct SplitMix: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// A number in [0, 1).
-    public mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
 }
 
 public struct BenchError: Error, CustomStringConvertible {
