@@ -45,6 +45,7 @@ extension JourneyFileParser {
             trigger = name.map { .event(name: $0, condition: condition) }
         case "segment":
             let condition = context.expression(map["segment"]!, what: "`entry.segment`", expecting: .bool)
+            warnAboutEventPaths(in: condition, of: "a segment", at: map["segment"]!, context: context)
             let recheck = map["recheck"].map { context.duration($0, what: "`entry.recheck`") } ?? EntryTrigger.defaultRecheck
             trigger = condition.flatMap { condition in recheck.map { .segment(condition: condition, recheck: $0) } }
         default:
@@ -57,9 +58,19 @@ extension JourneyFileParser {
                 return nil
             }
             let audience = context.expression(audienceNode, what: "`entry.audience`", expecting: .bool)
+            warnAboutEventPaths(in: audience, of: "an audience", at: audienceNode, context: context)
             trigger = cron.flatMap { cron in audience.map { .schedule(cron: cron, audience: $0) } }
         }
         return trigger.map { Entry(trigger: $0, reentry: reentry) }
+    }
+
+    /// A segment or an audience is a condition over the profile: no event is part of it, so an
+    /// `event.…` path there is always null, which is almost certainly not what the author meant.
+    static func warnAboutEventPaths(in expression: Expression?, of what: String, at node: Node, context: DecodingContext) {
+        guard let path = expression?.paths.first(where: { $0.root == .event }) else { return }
+        context.warning(
+            "event-in-profile-condition", "`\(path)` is always null in \(what): it is a condition over the profile, and no event is part of it",
+            hint: "to enter when an event arrives, use `entry.event` with `where`", at: node)
     }
 
     /// "an `event` entry", "a `segment` entry".

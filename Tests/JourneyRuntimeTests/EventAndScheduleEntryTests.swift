@@ -30,6 +30,16 @@ struct EventEntryTests {
         #expect(h.state.history["j"] == nil)
     }
 
+    /// `journey.id` is the journey's id in every expression, its entry conditions included.
+    @Test func whereAndAudienceSeeTheJourneysID() {
+        var h = Harness(journey("welcome", entry: .event(name: "signup", condition: expr("journey.id == 'welcome'")), steps: [step("hello", .email("welcome"))]))
+        h.event("signup", at: 0)
+        #expect(h.log.first == "+0 welcome#1 enter hello")
+        var tick = Harness(ScheduleEntryTests.monthly(audience: "journey.id == 'monthly' and journey.entered_at == null"))
+        tick.apply(.scheduleTick(journeyID: "monthly"), at: 0)
+        #expect(tick.log.first == "+0 monthly#1 enter offer")
+    }
+
     @Test func anotherEventNameDoesNotEnter() {
         var h = Harness(welcome)
         h.event("login", at: 0, ["value": 10])

@@ -93,18 +93,18 @@ struct InterpreterPass {
         case .event(let event):
             handleEvent(event)
             segmentInputsChanged = true
-            checkSegments(event: event.context)
+            checkSegments()
         case .profile(let change):
             state.profile.apply(change)
             segmentInputsChanged = true
-            checkSegments(event: nil)
+            checkSegments()
         case .timer(let firing):
             let before = state.profile
             handleTimer(firing.token)
             // An `update` step run by the timer is a profile change: segments are checked now, not at the next recheck.
             if state.profile != before {
                 segmentInputsChanged = true
-                checkSegments(event: nil)
+                checkSegments()
             }
         case .scheduleTick(let journeyID):
             rechecksAtNowFollow = false
@@ -112,13 +112,13 @@ struct InterpreterPass {
             handleScheduleTick(journeyID)
             if state.profile != before {
                 segmentInputsChanged = true
-                checkSegments(event: nil)
+                checkSegments()
             }
         case .checkSegments:
             // Sent after a deploy: the segment journeys themselves may have changed.
             rechecksAtNowFollow = false
             segmentInputsChanged = true
-            checkSegments(event: nil)
+            checkSegments()
         case .undeploy(let journeyID):
             rechecksAtNowFollow = false
             segmentInputsChanged = true
@@ -150,8 +150,7 @@ struct InterpreterPass {
 
     /// What expressions see for the run at `index` (or for an entry decision when it is nil);
     /// `event`, when given, stands in for the run's own.
-    func evaluationContext(forRunAt index: Int?, event: EventContext?) -> EvaluationContext {
-        guard let index else { return EvaluationContext(profile: state.profile.json, event: event, journeyID: nil, enteredAt: nil, now: now) }
+    func evaluationContext(forRunAt index: Int, event: EventContext?) -> EvaluationContext {
         return EvaluationContext(
             profile: state.profile.json, event: event ?? state.runs[index].event, journeyID: state.runs[index].journeyID,
             enteredAt: state.runs[index].enteredAt, now: now)

@@ -38,7 +38,12 @@ extension InterpreterPass {
     /// Segment entries: every active segment journey whose condition holds for the
     /// profile now takes the customer in, if the reentry policy allows. Also keeps
     /// one recheck timer armed per segment journey, for conditions that change with time alone.
-    mutating func checkSegments(event: EventContext?) {
+    ///
+    /// A segment is a condition over the profile: the event that triggered the check, if any,
+    /// is not part of it, and a run entered here has no event (every `event.…` path is null).
+    /// The recheck predictions (``placeSegmentRechecks()``) evaluate the same conditions
+    /// without an event, so an event here would also let the two disagree.
+    mutating func checkSegments() {
         for journey in catalog.activeSegmentJourneys {
             guard case .segment(let condition, let recheck) = journey.definition.entry.trigger else { continue }
             if state.segmentChecks[journey.id] == nil {
@@ -49,8 +54,8 @@ extension InterpreterPass {
                 armedRechecks.append(journey.id)
                 effects.append(.setTimer(TimerRequest(customerID: state.customerID, token: token, due: due, journeyID: journey.id)))
             }
-            if mayEnter(journey), condition.holds(in: evaluationContext(forRunAt: nil, event: event)) {
-                enter(journey, event: event)
+            if mayEnter(journey), condition.holds(in: entryContext(of: journey.id, event: nil)) {
+                enter(journey, event: nil)
             }
         }
         // Rechecks of journeys no longer deployed are dropped rather than re-armed.
@@ -60,12 +65,18 @@ extension InterpreterPass {
         }
     }
 
+    /// What an entry condition (`where`, `segment`, `audience`) sees: the profile, the arriving
+    /// event if any, and the journey's id; no run exists yet, so `journey.entered_at` is null.
+    func entryContext(of journeyID: String, event: EventContext?) -> EvaluationContext {
+        EvaluationContext(profile: state.profile.json, event: event, journeyID: journeyID, enteredAt: nil, now: now)
+    }
+
     /// A cron tick of a schedule journey: the customer enters when the audience matches.
     mutating func handleScheduleTick(_ journeyID: String) {
         guard let journey = catalog.activeVersion(of: journeyID),
             case .schedule(_, let audience) = journey.definition.entry.trigger,
             mayEnter(journey),
-            audience?.holds(in: evaluationContext(forRunAt: nil, event: nil)) ?? true
+            audience?.holds(in: entryContext(of: journeyID, event: nil)) ?? true
         else { return }
         enter(journey, event: nil)
     }

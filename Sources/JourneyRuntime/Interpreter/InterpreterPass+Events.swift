@@ -12,7 +12,7 @@ extension InterpreterPass {
                 handleEvent(context, forRunAt: index)
             } else if let journey = catalog.activeVersion(of: journeyID),
                 case .event(let name, let condition) = journey.definition.entry.trigger, name == event.name,
-                condition.map({ $0.holds(in: evaluationContext(forRunAt: nil, event: context)) }) ?? true,
+                condition.map({ $0.holds(in: entryContext(of: journeyID, event: context)) }) ?? true,
                 mayEnter(journey)
             {
                 enter(journey, event: context)
@@ -86,7 +86,7 @@ extension InterpreterPass {
             state.segmentChecks.removeValue(forKey: journeyID)
             let fired = state.segmentCheckTimes.removeValue(forKey: journeyID)
             firedRecheck = fired.map { (journeyID, $0.interval) }
-            checkSegments(event: nil)
+            checkSegments()
             state.segmentCheckTimes[journeyID]?.firedAt = now
             return
         }

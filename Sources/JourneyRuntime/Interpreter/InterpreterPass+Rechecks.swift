@@ -54,10 +54,9 @@ extension InterpreterPass {
 
     /// The active segment journeys with their conditions fixed for the state as it is.
     private func fixedSegmentConditions() -> [(DeployedJourney, JourneyModel.Expression)] {
-        let fixed = EvaluationContext(profile: state.profile.json, now: now)
-        return catalog.activeSegmentJourneys.compactMap { journey in
+        catalog.activeSegmentJourneys.compactMap { journey in
             guard case .segment(let condition, _) = journey.definition.entry.trigger else { return nil }
-            return (journey, condition.fixingTimeInvariantParts(in: fixed))
+            return (journey, condition.fixingTimeInvariantParts(in: entryContext(of: journey.id, event: nil)))
         }
     }
 
