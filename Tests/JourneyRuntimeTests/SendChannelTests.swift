@@ -115,6 +115,12 @@ struct SendChannelTests {
         #expect(Self.chosen(.preferred(fallback: ["email"]), attributes: ["email": "a@b"], firstEvent: ["channel": "in_app"]) == "in_app")
     }
 
+    /// An empty `preferred_channel` (a blank CRM field) names no channel, like a missing one.
+    @Test func anEmptyPreferredChannelFallsThroughToTheAcquisitionChannel() {
+        #expect(Self.chosen(.preferred(fallback: ["email"]), attributes: ["preferred_channel": ""], firstEvent: ["channel": "in_app"]) == "in_app")
+        #expect(Self.chosen(.preferred(fallback: ["email"]), attributes: ["preferred_channel": ""], rules: .everyChannel) == "email")
+    }
+
     @Test func preferredThenTriesTheFallbackChainInOrder() {
         let preferred = ChannelSelection.preferred(fallback: ["push", "sms", "email"])
         #expect(Self.chosen(preferred, attributes: ["preferred_channel": "wechat", "phone": "1", "email": "a@b"], firstEvent: ["channel": "call"]) == "sms")

@@ -84,6 +84,14 @@ struct UpdateTests {
         #expect(h.state.profile["missing_amount"] == .null)
     }
 
+    /// Infinity is no JSON number: a sum that overflows is a bad increment, and the value stays.
+    @Test func anIncrementThatOverflowsIsAnErrorAndLeavesTheValue() {
+        let h = Self.run(ProfileUpdate(increment: Self.assign([("big", "profile.big"), ("ok", "1")])), attributes: ["big": 1.5e308])
+        #expect(h.actions[1].reason == "error: increment of `big` overflows")
+        #expect(h.state.profile["big"] == 1.5e308)
+        #expect(h.state.profile["ok"] == 1)
+    }
+
     @Test func unsetRemovesTopLevelAndNestedAttributes() {
         let update = ProfileUpdate(unset: [["coupon"], ["address", "city"], ["never", "there"]])
         let h = Self.run(update, attributes: ["coupon": "SAVE10", "address": ["city": "Paris", "zip": "75001"], "keep": 1])
@@ -99,6 +107,11 @@ struct UpdateTests {
         #expect(h.state.profile["tags"] == ["beta", "fr", "vip"])
         let fresh = Self.run(ProfileUpdate(addTags: ["vip"]))
         #expect(fresh.state.profile["tags"] == ["vip"])
+    }
+
+    @Test func tagsThatAreNotStringsAreKept() {
+        let h = Self.run(ProfileUpdate(addTags: ["new"], removeTags: ["old"]), attributes: ["tags": [1, "old", true]])
+        #expect(h.state.profile["tags"] == [1, true, "new"])
     }
 
     @Test func anUpdateThatAddsAndRemovesTheSameTagRemovesIt() {

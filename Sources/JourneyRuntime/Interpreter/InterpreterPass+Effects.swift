@@ -11,7 +11,8 @@ extension InterpreterPass {
             return channels
         case .preferred(let fallback):
             let profile = state.profile
-            let named = [profile["preferred_channel"].stringValue, profile["acquisition_channel"].stringValue].compactMap { $0 }
+            // An empty text names no channel: it falls through like a missing attribute.
+            let named = [profile["preferred_channel"].stringValue, profile["acquisition_channel"].stringValue].compactMap { $0 }.filter { !$0.isEmpty }
             var seen: Set<String> = []
             return (named + fallback).filter { seen.insert($0).inserted }
         }
@@ -89,16 +90,23 @@ extension InterpreterPass {
                 problems.append("`\(name)` is not a number, cannot increment it")
                 continue
             }
-            profile.set(.number((current.numberValue ?? 0) + amount), at: assignment.path)
+            let sum = (current.numberValue ?? 0) + amount
+            // Infinity is no JSON number: an overflow is a bad increment like any other.
+            guard sum.isFinite else {
+                problems.append("increment of `\(name)` overflows")
+                continue
+            }
+            profile.set(.number(sum), at: assignment.path)
         }
         for path in update.unset {
             profile.remove(at: path)
         }
         if !update.addTags.isEmpty || !update.removeTags.isEmpty {
-            var tags = (profile["tags"].arrayValue ?? []).compactMap(\.stringValue)
-            for tag in update.addTags where !tags.contains(tag) { tags.append(tag) }
-            tags.removeAll { update.removeTags.contains($0) }
-            profile.set(.array(tags.map(JSONValue.string)), at: ["tags"])
+            // Tags that are not strings (written by an import, say) are kept as they are.
+            var tags = profile["tags"].arrayValue ?? []
+            for tag in update.addTags where !tags.contains(.string(tag)) { tags.append(.string(tag)) }
+            tags.removeAll { $0.stringValue.map(update.removeTags.contains) ?? false }
+            profile.set(.array(tags), at: ["tags"])
         }
         state.profile = profile
         record(.update, runAt: index, step: step.id, reason: problems.isEmpty ? nil : "error: " + problems.joined(separator: "; "))
