@@ -127,7 +127,8 @@ struct ExpressionEvaluationTests {
             ("'berlin' in profile.city", false), ("'' in 'abc'", true), ("1 in '123'", false),
             ("'a' in null", false), ("'a' in profile.missing", false), ("'age' in profile.consent", false),
             ("event.sku in event.cart.items", true), ("'2024-03-13' in event.time", true),
-            ("'e' in 'cafe\\u0301'", false), ("'é' in 'cafe\\u0301'", true),
+            // Code points, not characters: the decomposed `é` holds the scalar `e`, not the precomposed one.
+            ("'e' in 'cafe\\u0301'", true), ("'é' in 'cafe\\u0301'", false),
         ] as [(String, Bool)])
     func membership(text: String, expected: Bool) throws {
         #expect(try evaluate(text) == .bool(expected))
@@ -192,5 +193,32 @@ struct ExpressionEvaluationTests {
         // A path the parser would reject.
         let path = Expression(source: "", root: .path(ExpressionPath(root: .now, components: ["x"])))
         #expect(path.evaluate(in: fixtureContext) == .null)
+    }
+}
+
+// MARK: Exact string equality
+
+@Suite("Expression evaluation: strings compare by their Unicode scalars")
+struct ExpressionExactEqualityTests {
+    /// `café` precomposed (U+00E9) and decomposed (e + U+0301): canonically equivalent, so
+    /// Swift's `==` calls them equal, but they are different texts that `<` orders.
+    static let context = EvaluationContext(
+        profile: ["a": "caf\u{E9}", "b": "cafe\u{301}", "list": ["caf\u{E9}"], "nested": ["x": ["caf\u{E9}"]]], now: fixtureNow)
+
+    @Test(arguments: [
+        ("profile.a == profile.b", false),
+        ("profile.a != profile.b", true),
+        ("profile.a < profile.b", false),
+        ("profile.a > profile.b", true),
+        ("profile.b in profile.list", false),
+        ("profile.a in profile.list", true),
+        ("contains(profile.list, profile.b)", false),
+        ("contains(profile.b, profile.a)", false),
+        ("contains(profile.b, 'cafe')", true),
+        ("profile.nested == profile.nested", true),
+        ("profile.a == profile.a", true),
+    ])
+    func comparesExactly(_ text: String, _ expected: Bool) throws {
+        #expect(try evaluate(text, in: Self.context) == .bool(expected), "\(text)")
     }
 }

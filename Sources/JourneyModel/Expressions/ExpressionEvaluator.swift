@@ -95,8 +95,8 @@ struct ExpressionEvaluator {
         let lhs = evaluate(left, depth: depth)
         let rhs = evaluate(right, depth: depth)
         switch op {
-        case .equal: return .bool(lhs == rhs)
-        case .notEqual: return .bool(lhs != rhs)
+        case .equal: return .bool(Self.same(lhs, rhs))
+        case .notEqual: return .bool(!Self.same(lhs, rhs))
         case .less: return .bool(Self.order(lhs, rhs) == .some(.less))
         case .lessOrEqual: return .bool(Self.order(lhs, rhs).map { $0 != .greater } ?? false)
         case .greater: return .bool(Self.order(lhs, rhs) == .some(.greater))
@@ -174,8 +174,8 @@ struct ExpressionEvaluator {
     /// `value in container`: list membership, or substring when both are strings.
     static func isMember(_ value: JSONValue, of container: JSONValue) -> Bool {
         switch (value, container) {
-        case (_, .array(let elements)): elements.contains(value)
-        case (.string(let needle), .string(let haystack)): needle.isEmpty || haystack.firstRange(of: needle) != nil
+        case (_, .array(let elements)): elements.contains { same(value, $0) }
+        case (.string(let needle), .string(let haystack)): holds(haystack, needle)
         default: false
         }
     }
