@@ -141,11 +141,14 @@ extension DecodingContext {
     }
 
     /// The location of the character at `offset` inside a scalar, when it can be known.
+    /// Falls back to the scalar's start when the source cannot say (see ``ScalarSourcePosition``).
     func location(in node: Node, offset: Int) -> SourceLocation {
         var location = location(of: node)
-        guard case .scalar(let scalar) = node, !scalar.string.contains(where: \.isNewline) else { return location }
-        let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
-        location.column += offset + (quoted ? 1 : 0)
+        guard case .scalar(let scalar) = node,
+            let found = sourcePositions?.locate(offset: offset, in: scalar, line: location.line, column: location.column)
+        else { return location }
+        location.line = found.line
+        location.column = found.column
         return location
     }
 

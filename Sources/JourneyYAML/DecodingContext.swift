@@ -30,6 +30,8 @@ final class DecodingContext {
 
     /// Where the text first uses an alias (`*name`), for the message when aliases blow up.
     var firstAlias: SourceLocation?
+    /// The file's text, to place a diagnostic inside a scalar (an expression's error).
+    var sourcePositions: ScalarSourcePosition?
 
     init(file: String) {
         self.file = file

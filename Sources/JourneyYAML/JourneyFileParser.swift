@@ -53,6 +53,7 @@ public enum JourneyFileParser {
     public static func parse(text: String, file: String) -> ParsedJourney {
         let context = DecodingContext(file: file)
         context.firstAlias = DecodingContext.firstAlias(in: text, file: file)
+        context.sourcePositions = ScalarSourcePosition(text: text)
         let definition = compose(text, context: context).flatMap { decodeJourney($0, context: context) }
         return ParsedJourney(definition: definition, sourceMap: context.sourceMap, diagnostics: context.diagnostics)
     }
