@@ -22,7 +22,9 @@ extension ValidationRun {
             if !templates.hasAnyFile(for: name) {
                 missingTemplate(name, expected: "\(templates.location)/\(name).mustache", templates: templates, path: "\(path).template")
             } else if templates.fileName(for: name, channel: nil) == nil {
-                warning(
+                // An error, as the guide says: the customer's preferred channel can be any channel,
+                // and a send on one with no file of its own would have nothing to render.
+                error(
                     "missing-generic-template", "template `\(name)` has no generic \(templates.location)/\(name).mustache: a preferred channel without its own file cannot be rendered",
                     hint: "add \(templates.location)/\(name).mustache", path: "\(path).template")
             }
