@@ -144,6 +144,10 @@ extension BlobWriter {
             write(event)
         }
         optionalString(",\"variant\":", message.variant)
+        if let enteredAt = message.enteredAt {
+            raw(",\"enteredAt\":")
+            date(enteredAt)
+        }
         byte(UInt8(ascii: "}"))
     }
 

@@ -18,6 +18,8 @@ struct EventEntryTests {
             "+5m j#1 exit hello why=completed",
         ])
         #expect(h.state.history["j"]?.runCount == 1)
+        // What templates show as `{{journey.entered_at}}`.
+        #expect(h.deliveries.first?.enteredAt == Fixture.monday9.addingTimeInterval(minutes(5)))
     }
 
     @Test func whereThatFailsOrReadsAMissingPropertyDoesNotEnter() {

@@ -20,7 +20,7 @@ import WaymarkServer
             data: ["code": "SAVE10", "percent": 10], webhook: webhook,
             profile: ["first_name": "Mei", "email": "mei@example.cn", "loyalty": ["points": 1200]],
             event: EventContext(name: "add_to_cart", time: Date(timeIntervalSince1970: 1_710_000_000), properties: ["product_name": "Oolong", "value": 199.5]),
-            variant: nil)
+            variant: nil, enteredAt: Date(timeIntervalSince1970: 1_709_996_400))
     }
 
     static func renderer(_ templates: [String: String]) throws -> MustacheMessageRenderer {
@@ -34,9 +34,9 @@ import WaymarkServer
     @Test func theChannelSpecificTemplateWinsAndSeesTheWholeContext() throws {
         let renderer = try Self.renderer([
             "cart_reminder.mustache": "generic",
-            "cart_reminder.email.mustache": "{{profile.first_name}} ({{profile.customer_id}}): {{event.product_name}} ¥{{event.value}}, {{data.code}} -{{data.percent}}%, {{profile.loyalty.points}} pts, {{journey.id}} v{{journey.version}} run {{journey.run}} at {{journey.step}}",
+            "cart_reminder.email.mustache": "{{profile.first_name}} ({{profile.customer_id}}): {{event.product_name}} ¥{{event.value}}, {{data.code}} -{{data.percent}}%, {{profile.loyalty.points}} pts, {{journey.id}} v{{journey.version}} run {{journey.run}} at {{journey.step}} since {{journey.entered_at}}",
         ])
-        #expect(try renderer.render(Self.message()) == "Mei (mei): Oolong ¥199.5, SAVE10 -10%, 1200 pts, cart v2 run 1 at remind")
+        #expect(try renderer.render(Self.message()) == "Mei (mei): Oolong ¥199.5, SAVE10 -10%, 1200 pts, cart v2 run 1 at remind since 2024-03-09T15:00:00Z")
         #expect(try renderer.render(Self.message(channel: "sms")) == "generic")
         #expect(try renderer.render(Self.message(template: nil, inline: "Hi {{profile.first_name}}, {{event.name}}")) == "Hi Mei, add_to_cart")
         #expect(throws: RenderError.self) { try renderer.render(Self.message(template: "missing")) }

@@ -29,11 +29,14 @@ public struct OutboundMessage: Sendable, Hashable, Codable {
     public var profile: JSONValue
     public var event: EventContext?
     public var variant: String?
+    /// When the run entered: templates show it as `{{journey.entered_at}}`. Nil in messages
+    /// stored before it was recorded.
+    public var enteredAt: Date?
 
     public init(
         idempotencyKey: String, kind: Kind, time: Date, customerID: String, journeyID: String, version: Int, run: Int,
         stepID: String, visit: Int, channel: String, template: String?, message: String?, data: JSONValue?,
-        webhook: Webhook?, profile: JSONValue, event: EventContext?, variant: String?
+        webhook: Webhook?, profile: JSONValue, event: EventContext?, variant: String?, enteredAt: Date? = nil
     ) {
         self.idempotencyKey = idempotencyKey
         self.kind = kind
@@ -52,6 +55,7 @@ public struct OutboundMessage: Sendable, Hashable, Codable {
         self.profile = profile
         self.event = event
         self.variant = variant
+        self.enteredAt = enteredAt
     }
 
     /// The key for a step execution; journey and step ids cannot contain `/`, so the key is unambiguous.

@@ -64,7 +64,8 @@ extension InterpreterPass {
             idempotencyKey: OutboundMessage.idempotencyKey(journeyID: journeyID, run: number, stepID: step.id, visit: visit, customerID: state.customerID),
             kind: kind, time: now, customerID: state.customerID, journeyID: journeyID, version: state.runs[index].version,
             run: number, stepID: step.id, visit: visit, channel: channel, template: nil, message: nil, data: nil,
-            webhook: nil, profile: state.profile.json, event: state.runs[index].event, variant: state.runs[index].variant)
+            webhook: nil, profile: state.profile.json, event: state.runs[index].event, variant: state.runs[index].variant,
+            enteredAt: state.runs[index].enteredAt)
         configure(&message)
         return message
     }

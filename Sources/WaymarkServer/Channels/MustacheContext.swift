@@ -3,7 +3,7 @@ import JourneyModel
 import JourneyRuntime
 
 /// What a template sees: `profile` (with `customer_id`), `event`, `journey`
-/// (`id`, `version`, `run`, `step`), `data`, and `customer_id` at the top.
+/// (`id`, `version`, `run`, `step`, `variant`, `entered_at`), `data`, and `customer_id` at the top.
 ///
 /// Mustache walks plain Swift dictionaries and arrays; whole numbers become
 /// `Int` so that `{{event.value}}` prints `199`, not `199.0`.
@@ -17,6 +17,7 @@ enum MustacheContext {
             "journey": [
                 "id": message.journeyID, "version": message.version, "run": message.run, "step": message.stepID,
                 "variant": message.variant as Any,
+                "entered_at": message.enteredAt.map(Timestamp.format) as Any,
             ] as [String: Any],
             "channel": message.channel,
             "data": value(message.data ?? .object([:])),
