@@ -19,6 +19,11 @@ struct TimestampTests {
         "2024-03-13T11:23:32+00:00",
         "2024-03-12T22:53:32-12:30",
         "  2024-03-13T11:23:32Z\t",
+        // Exports name the zone (REES46's e-commerce logs write `2019-10-01 00:00:00 UTC`).
+        "2024-03-13 11:23:32 UTC",
+        "2024-03-13 11:23:32UTC",
+        "2024-03-13T11:23:32 gmt",
+        "2024-03-13 11:23:32.0 UTC",
     ])
     func readsOffsets(text: String) {
         // The default zone must not matter when an offset is given.
@@ -70,6 +75,8 @@ struct TimestampTests {
         "2024-03-13T11:23:32+08:0", "2024-03-13T11:23:32+2400", "2024-03-13T11:23:32+08:60",
         "2024-03-13T11:23:32ZZ", "2024-03-13T11:23:32Z+08:00", "2024-03-13T11:23:32−05:00",
         "２０２４-03-13", "-2024-03-13",
+        "2024-03-13 UTC", "2024-03-13 11:23:32  UTC", "2024-03-13 11:23:32 CET", "2024-03-13 11:23:32Z UTC",
+        "2024-03-13 11:23:32 UT", "2024-03-13 11:23:32 UTCX",
     ])
     func rejects(text: String) {
         #expect(Timestamp.parse(text, defaultZone: TimeFixture.utc) == nil)

@@ -14,6 +14,8 @@ public enum Timestamp {
     /// - a space instead of `T`: `2024-03-13 11:23:32` (`t` and `z` in lower case too)
     /// - no seconds: `2024-03-13T11:23`, `2024-03-13 11:23Z`
     /// - a bare date: `2024-03-13` (local midnight)
+    /// - ` UTC` or ` GMT` after the time, as exports write it (`2019-10-01 00:00:00 UTC`,
+    ///   the form of the widely used REES46 e-commerce logs): the same as `Z`
     ///
     /// Without an offset the time is a local time in `defaultZone`, resolved with the
     /// `ZonedCalendar` rules (a time skipped by spring forward is the end of the gap,
@@ -89,6 +91,8 @@ public enum Timestamp {
                     om = m
                 }
                 offset = sign * (oh * 3600 + om * 60)
+            } else if reader.takeZoneName() {
+                offset = 0
             }
         }
         guard reader.atEnd else { return nil }
@@ -121,6 +125,17 @@ private struct ByteReader {
         func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
         while position < end, isSpace(bytes[position]) { position += 1 }
         while end > position, isSpace(bytes[end - 1]) { end -= 1 }
+    }
+
+    /// ` UTC` or ` GMT` (any case, the space optional): zero offset, named.
+    mutating func takeZoneName() -> Bool {
+        var cursor = position
+        if cursor < end, bytes[cursor] == 0x20 { cursor += 1 }
+        guard end - cursor == 3 else { return false }
+        let name = (bytes[cursor] | 0x20, bytes[cursor + 1] | 0x20, bytes[cursor + 2] | 0x20)
+        guard name == (0x75, 0x74, 0x63) || name == (0x67, 0x6D, 0x74) else { return false }  // utc, gmt
+        position = end
+        return true
     }
 
     mutating func take(_ character: Unicode.Scalar) -> Bool {

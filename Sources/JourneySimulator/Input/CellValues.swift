@@ -55,5 +55,5 @@ enum CellValues {
         return .string(text())
     }
 
-    static let timeHelp = "expected ISO 8601 (`2024-03-13T11:23:32Z`, with or without an offset), `YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DD`"
+    static let timeHelp = "expected ISO 8601 (`2024-03-13T11:23:32Z`, with or without an offset), `YYYY-MM-DD HH:MM:SS` (optionally followed by ` UTC`) or `YYYY-MM-DD`"
 }
