@@ -40,6 +40,24 @@ struct SplitTests {
         #expect(h.log[1] == "+0 j#1 send send_\(variant!) ch=email tpl=offer_\(variant!) var=\(variant!)")
     }
 
+    /// The `assigned` trace (what summaries count as a variant run) comes once per run and
+    /// variant, however often the run passes the split; the split's edge comes every time.
+    @Test func aRunJoinsItsVariantOnceThoughItPassesTheSplitAgain() {
+        let looping = journey(steps: [
+            step("ab", .split(Split(variants: [.init(name: "a", weight: 1, target: .step("nap")), .init(name: "b", weight: 1, target: .step("nap"))]))),
+            step("nap", .pause("1d")),
+            step("again", .goto(.step("ab"))),
+        ])
+        var h = Harness(looping, customer: "user_1")
+        h.event("signup", at: 0)
+        h.advance(to: days(3))
+        let traces = h.effects.compactMap { effect -> StepTrace? in if case .trace(let trace) = effect { trace } else { nil } }
+        let joins = traces.filter { $0.kind == .assigned }
+        #expect(joins.count == 1)
+        #expect(joins.first?.variant == h.run()?.variant)
+        #expect(traces.filter { if case .edge(_, let label) = $0.kind { label == "a" || label == "b" } else { false } }.count == 4)
+    }
+
     @Test func theSameCustomerAlwaysGetsTheSameVariant() {
         for n in 0..<50 {
             let customer = "user_\(n)"

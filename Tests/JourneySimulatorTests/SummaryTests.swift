@@ -118,4 +118,51 @@ import Testing
         #expect(aFields["runs"] == .number(Double(a.runs)))
         #expect(aFields["lift"] == .number(Statistics.rounded(rows[0].lift!)))
     }
+
+    /// A run that comes back to its split is still one run of its variant: conversion rates
+    /// divide by runs, not by visits to the split (an audit found 25 "variant runs" in 10 runs).
+    @Test func aRunThatLoopsThroughItsSplitIsOneVariantRun() async throws {
+        let definition = try SimulationTests.journey("""
+            journey: loop
+            entry: { event: signup }
+            goal: { event: buy, exit: false }
+            steps:
+              - id: assign
+                split:
+                  variants:
+                    - { name: a, weight: 1, goto: nudge }
+                    - { name: b, weight: 1, goto: nudge }
+              - id: nudge
+                send: { channel: email, message: "hi" }
+              - id: nap
+                wait: 1d
+              - id: again
+                goto: assign
+            """)
+        let t0 = SimulationTests.t0
+        var events: [LoggedEvent] = []
+        for index in 0..<10 {
+            events.append(LoggedEvent(customerID: "c\(index)", name: "signup", time: t0))
+            if index < 5 { events.append(LoggedEvent(customerID: "c\(index)", name: "buy", time: t0.addingTimeInterval(12 * 3600))) }
+        }
+        events.sort { $0.time < $1.time }
+        let (stats, sink) = try await Simulation(journeys: [definition], options: SimulationOptions(until: t0.addingTimeInterval(2.5 * 86_400)))
+            .run(events: events, profiles: [], sink: CollectingSink())
+        let summary = SimulationSummary(definitions: [definition], tally: sink.tally, stats: stats, totals: SimulationSummary.Totals())
+        // Each run passed the split three times (at 0, 1d and 2d), always into the same variant.
+        var runsOf: [String: Set<String>] = [:]
+        var goalsOf: [String: Int] = [:]
+        for action in sink.actions where action.variant != nil {
+            runsOf[action.variant!, default: []].insert("\(action.customer)#\(action.run)")
+            if action.action == .goal { goalsOf[action.variant!, default: 0] += 1 }
+        }
+        #expect(sink.actions.filter { $0.action == .send }.count == 30)
+        let rows = SimulationSummary.variantRows(summary.journeys[0])
+        #expect(rows.map(\.runs).reduce(0, +) == 10)
+        for row in rows {
+            #expect(row.runs == runsOf[row.name]?.count ?? 0, "\(row.name)")
+            #expect(row.goals == goalsOf[row.name] ?? 0)
+            #expect(row.conversionRate == Double(row.goals) / Double(row.runs))
+        }
+    }
 }

@@ -81,6 +81,11 @@ public struct StepTrace: Sendable, Hashable, Codable {
         case matched
         /// A `wait_for` ended because its timeout passed.
         case timedOut
+        /// At this split the run joined the variant in ``StepTrace/variant`` (`holdout` included).
+        /// Emitted only when the run was not in that variant already: a run that comes back to
+        /// the split, or passes another split with the same variant name, is one variant run,
+        /// which is what per-variant conversion rates divide by.
+        case assigned
     }
 
     public var journey: String

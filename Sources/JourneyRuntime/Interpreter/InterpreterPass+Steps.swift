@@ -61,11 +61,11 @@ extension InterpreterPass {
                 }
             case .split(let split):
                 guard let variant = assignVariant(split, journey: journey, stepID: step.id) else {
-                    state.runs[index].variant = Split.holdoutName
+                    join(Split.holdoutName, runAt: index, step: step.id)
                     holdOut(runAt: index, journey: journey)
                     return
                 }
-                state.runs[index].variant = variant.name
+                join(variant.name, runAt: index, step: step.id)
                 next = (variant.target, variant.name)
             case .send(let send):
                 if let quietUntil = quietHoursEnd(journey: journey) {
@@ -96,6 +96,13 @@ extension InterpreterPass {
     }
 
     /// The variant for this customer at this split, or `nil` for the holdout.
+    /// Puts the run in `variant`, with an `assigned` trace when it was not in it already.
+    private mutating func join(_ variant: String, runAt index: Int, step: String) {
+        guard state.runs[index].variant != variant else { return }
+        state.runs[index].variant = variant
+        trace(runAt: index, step: step, .assigned)
+    }
+
     /// A stable hash of (customer, journey, step) gives a point in [0, 1): below
     /// the holdout share is the control group; the rest is cut by relative weights
     /// in the order the variants are written.

@@ -33,6 +33,9 @@ public struct VersionTally: Sendable {
     public var goals = 0
     /// Sends and goals of runs in a variant (`holdout` included), by variant.
     public var variants: [String: VariantTally] = [:]
+    /// Runs that joined each variant (`holdout` included), each counted once however many
+    /// times it passed a split (``StepTrace/Kind/assigned``).
+    public var variantJoins: [String: Int] = [:]
 
     public init() {}
 
@@ -65,23 +68,19 @@ public struct VersionTally: Sendable {
         case .matched: matched[trace.step, default: 0] += 1
         case .timedOut: timedOut[trace.step, default: 0] += 1
         case .edge(let to, let label): edges[EdgeKey(from: trace.step, to: to, label: label), default: 0] += 1
+        case .assigned: if let variant = trace.variant { variantJoins[variant, default: 0] += 1 }
         }
     }
 
-    /// Runs per variant: the edges leaving each split step by variant name; the holdout
-    /// is every run that reached a split and took none of its edges.
+    /// Runs per variant: the runs that joined it at a split, each once (a run that loops
+    /// back through a split took its edge again, which is not a second run). Every variant of
+    /// every split has a row, and `holdout` one where a split holds some out.
     public func variantRuns(_ definition: JourneyDefinition) -> [String: Int] {
         var runs: [String: Int] = [:]
         for step in definition.steps {
             guard case .split(let split) = step.action else { continue }
-            var assigned = 0
-            for variant in split.variants {
-                let taken = edges.filter { $0.key.from == step.id && $0.key.label == variant.name }.values.reduce(0, +)
-                runs[variant.name, default: 0] += taken
-                assigned += taken
-            }
-            let held = (reached[step.id] ?? 0) - assigned
-            if split.holdoutPercent > 0 || held > 0 { runs[Split.holdoutName, default: 0] += held }
+            for variant in split.variants { runs[variant.name] = variantJoins[variant.name] ?? 0 }
+            if split.holdoutPercent > 0 { runs[Split.holdoutName] = variantJoins[Split.holdoutName] ?? 0 }
         }
         return runs
     }

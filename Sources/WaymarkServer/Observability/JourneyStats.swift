@@ -42,9 +42,11 @@ public actor JourneyStats: ShardObserver {
             case .reached: journeys[trace.journey, default: Counts()].steps[trace.step, default: StepCounts()].reached += 1
             case .matched: journeys[trace.journey, default: Counts()].steps[trace.step, default: StepCounts()].matched += 1
             case .timedOut: journeys[trace.journey, default: Counts()].steps[trace.step, default: StepCounts()].timedOut += 1
-            case .edge(_, let label):
-                // A split's edge is labelled with the variant the run was assigned to.
-                if let variant = trace.variant, label == variant {
+            case .edge:
+                break
+            case .assigned:
+                // Once per run and variant, however often the run passes a split.
+                if let variant = trace.variant {
                     journeys[trace.journey, default: Counts()].variants[variant, default: VariantCounts()].runs += 1
                 }
             }
@@ -60,10 +62,6 @@ public actor JourneyStats: ShardObserver {
         case .enter: counts.entered += 1
         case .exit:
             counts.exited[action.reason ?? "completed", default: 0] += 1
-            // Holdout runs take no edge; they are counted when their window closes.
-            if action.variant == Split.holdoutName {
-                counts.variants[Split.holdoutName, default: VariantCounts()].runs += 1
-            }
         case .send, .webhook:
             counts.sends += 1
             if let step = action.step { counts.steps[step, default: StepCounts()].sends += 1 }
