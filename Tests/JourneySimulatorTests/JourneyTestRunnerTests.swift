@@ -83,6 +83,20 @@ import Testing
         #expect(report.text.hasSuffix("0 passed, 3 failed\n"))
     }
 
+    /// A YAML syntax error in any document fails the file, with the error's place: it used to
+    /// end the file quietly at the broken document, so later tests never ran and the run passed.
+    @Test func aSyntaxErrorInALaterDocumentFailsTheFile() async throws {
+        let broken = Self.tests.replacingOccurrences(of: "  - { at: 2h, send: { channel: email } }", with: "  - { at: 2h, send: [ channel: email }")
+        let (runner, directory) = try runner(["nudge.yaml": Self.journey, "tests/nudge.yaml": broken])
+        defer { directory.remove() }
+        let report = await runner.run()
+        #expect(report.failed == 1)
+        #expect(report.passed == 0)
+        #expect(report.text.contains("tests/nudge.yaml:19:38: error: YAML syntax"))
+        #expect(report.text.contains("error: YAML syntax"))
+        #expect(report.text.hasSuffix("0 passed, 1 failed\n"))
+    }
+
     @Test func offsetsPrintInTheLargestWholeUnit() {
         #expect(JourneyTestRunner.offset(0) == "+0m")
         #expect(JourneyTestRunner.offset(90 * 60) == "+90m")

@@ -25,8 +25,11 @@ struct YAMLNode {
             throw Diagnostic.error("no-such-file", "cannot read `\(file)`", at: SourceLocation(file: file, line: 1, column: 1))
         }
         do {
+            // `Parser.nextRoot()`, not `compose_all`: its sequence keeps a syntax error to itself
+            // and just ends, so a broken document silently dropped itself and every later one.
+            let parser = try Parser(yaml: text)
             var nodes: [YAMLNode] = []
-            for node in try Yams.compose_all(yaml: text) { nodes.append(YAMLNode(node: node, file: file)) }
+            while let node = try parser.nextRoot() { nodes.append(YAMLNode(node: node, file: file)) }
             return nodes
         } catch let error as YamlError {
             throw Self.diagnostic(error, file: file)
