@@ -119,6 +119,27 @@ import Testing
         #expect(aFields["lift"] == .number(Statistics.rounded(rows[0].lift!)))
     }
 
+    /// A p-value too small to print is `&lt; 0.0001` in report.html: a bare `<` is not HTML.
+    @Test func aTinyPValueIsEscapedInTheReport() async throws {
+        let definition = try SimulationTests.journey(Self.journey)
+        let t0 = SimulationTests.t0
+        var events: [LoggedEvent] = []
+        for index in 0..<2000 {
+            let customer = "c\(index)"
+            events.append(LoggedEvent(customerID: customer, name: "signup", time: t0))
+            // Every variant customer buys, no holdout customer does.
+            if Self.expectedVariant(customer) != "holdout" { events.append(LoggedEvent(customerID: customer, name: "buy", time: t0.addingTimeInterval(60))) }
+        }
+        events.sort { $0.time < $1.time }
+        let (stats, sink) = try await Simulation(journeys: [definition], options: SimulationOptions(until: t0.addingTimeInterval(8 * 86_400)))
+            .run(events: events, profiles: [], sink: CollectingSink())
+        let summary = SimulationSummary(definitions: [definition], tally: sink.tally, stats: stats, totals: SimulationSummary.Totals())
+        #expect(SimulationSummary.variantRows(summary.journeys[0]).first?.pValue.map { $0 < 0.0001 } == true)
+        let html = ReportHTML.render(summary)
+        #expect(html.contains("&lt; 0.0001"))
+        #expect(!html.contains("< 0.0001"))
+    }
+
     /// A run that comes back to its split is still one run of its variant: conversion rates
     /// divide by runs, not by visits to the split (an audit found 25 "variant runs" in 10 runs).
     @Test func aRunThatLoopsThroughItsSplitIsOneVariantRun() async throws {

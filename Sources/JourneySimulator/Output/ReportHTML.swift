@@ -106,7 +106,7 @@ enum ReportHTML {
         for row in rows {
             let significant = (row.pValue ?? 1) < 0.05
             let lift = row.lift.map { ($0 >= 0 ? "+" : "") + format($0 * 100, 1) + "%" } ?? "–"
-            let p = row.pValue.map { $0 < 0.0001 ? "< 0.0001" : format($0, 4) } ?? "–"
+            let p = row.pValue.map { $0 < 0.0001 ? "&lt; 0.0001" : format($0, 4) } ?? "–"
             html += "<tr\(row.name == "holdout" ? " class=\"holdout\"" : "")><td>\(escape(row.name))</td><td class=\"num\">\(grouped(row.runs))</td><td class=\"num\">\(grouped(row.sends))</td><td class=\"num\">\(grouped(row.goals))</td><td class=\"num\">\(percent(row.conversionRate))</td><td class=\"num\">\(lift)</td><td class=\"num\(significant ? " significant" : "")\">\(p)</td></tr>"
         }
         return html + "</table>\n<p class=\"muted small\">Lift is relative to the holdout's conversion rate; the p-value is a two-sided two-proportion z-test (pooled) against the holdout. Below 0.05 is shown in bold.</p>\n"
