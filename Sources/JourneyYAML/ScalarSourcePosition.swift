@@ -17,8 +17,9 @@ struct ScalarSourcePosition {
     let lines: [[Unicode.Scalar]]
 
     init(text: String) {
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            Array((line.last == "\r" ? line.dropLast() : line).unicodeScalars)
+        // By scalars: as a `Character`, "\r\n" is one, and would not split on "\n".
+        lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            Array(line.last == "\r" ? line.dropLast() : line)
         }
     }
 
