@@ -148,10 +148,10 @@ struct InterpreterPass {
         catalog.journey(state.runs[index].journeyID, version: state.runs[index].version)
     }
 
-    /// What expressions see for the run at `index` (or for an entry decision when it is nil);
-    /// `event`, when given, stands in for the run's own.
+    /// What expressions see for the run at `index`; `event`, when given, stands in for the
+    /// run's own. Entry conditions, before any run, use ``entryContext(of:event:)``.
     func evaluationContext(forRunAt index: Int, event: EventContext?) -> EvaluationContext {
-        return EvaluationContext(
+        EvaluationContext(
             profile: state.profile.json, event: event ?? state.runs[index].event, journeyID: state.runs[index].journeyID,
             enteredAt: state.runs[index].enteredAt, now: now)
     }

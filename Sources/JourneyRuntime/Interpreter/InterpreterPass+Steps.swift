@@ -95,7 +95,6 @@ extension InterpreterPass {
         }
     }
 
-    /// The variant for this customer at this split, or `nil` for the holdout.
     /// Puts the run in `variant`, with an `assigned` trace when it was not in it already.
     private mutating func join(_ variant: String, runAt index: Int, step: String) {
         guard state.runs[index].variant != variant else { return }
@@ -103,6 +102,7 @@ extension InterpreterPass {
         trace(runAt: index, step: step, .assigned)
     }
 
+    /// The variant for this customer at this split, or `nil` for the holdout.
     /// A stable hash of (customer, journey, step) gives a point in [0, 1): below
     /// the holdout share is the control group; the rest is cut by relative weights
     /// in the order the variants are written.
