@@ -99,8 +99,8 @@ struct ScalarSourcePosition {
         return end
     }
 
-    /// Steps over a line break (and empty lines, each one value character of its own)
-    /// to the first content character of the next line.
+    /// Steps over a line break to the first content character of the next line; false at the
+    /// end of the file or before empty lines.
     private func nextContentLine(_ walk: inout Walk) -> Bool {
         var next = walk.line + 1
         var empty = 0
