@@ -12,10 +12,38 @@ extension Simulation {
         Int(StableHash.mix(StableHash.fnv1a64(customerID)) % UInt64(count))
     }
 
+    /// Stretches a partition may finish ahead of the merge (and so of the slowest partition).
+    static let stretchesAhead = 8
+
     func runPartitioned<Sink: SimulationSink>(
         events: [LoggedEvent], profiles: [ProfileChange], start: Date, until: Date, sink: Sink,
         progress: (@Sendable (SimulationProgress) -> Void)?
     ) async throws -> (stats: SimulationStats, sink: Sink) {
+        // The recorder of `waymark simulate` has its partitions tally and format their own lines.
+        if let recorder = sink as? SimulationRecorder {
+            var merger = LineMerger(file: recorder.actions)
+            let (stats, shares) = try await runPartitioned(
+                events: events, profiles: profiles, start: start, until: until, recording: SimulationRecorder.Share.self, into: &merger,
+                progress: progress)
+            var merged = recorder
+            for share in shares { merged.absorb(share) }
+            return (stats, merged as! Sink)
+        }
+        var merger = BatchMerger(sink: sink, inputsPerBatch: options.flushEvery)
+        let (stats, _) = try await runPartitioned(
+            events: events, profiles: profiles, start: start, until: until, recording: BatchRecorder.self, into: &merger, progress: progress)
+        try merger.endStretch()
+        return (stats, merger.sink)
+    }
+
+    /// Runs one engine per partition, each in a task of its own, stretch after stretch of the
+    /// log; each partition's `Recorder` turns what it commits into outputs, and this task
+    /// merges each stretch into `merger` while the partitions go on with the next ones (up to
+    /// ``stretchesAhead``). Returns the counts and each partition's recorder as it ended.
+    private func runPartitioned<Recorder: PartitionRecorder, Merger: MergedOutput>(
+        events: [LoggedEvent], profiles: [ProfileChange], start: Date, until: Date, recording: Recorder.Type, into merger: inout Merger,
+        progress: (@Sendable (SimulationProgress) -> Void)?
+    ) async throws -> (stats: SimulationStats, recorders: [Recorder]) where Merger.Output == Recorder.Output {
         let count = options.partitions
         var logs = [PartitionLog](repeating: PartitionLog(), count: count)
         for (position, event) in events.enumerated() {
@@ -44,46 +72,65 @@ extension Simulation {
         }
         stages += [.advance(through: nil), .finish]
 
-        // Each stretch is merged into the sink while the partitions simulate the next one.
-        var sink = sink
-        let merge = PartitionMerge(inputsPerBatch: options.flushEvery)
-        var unmerged: [[KeyedBatch]] = []
-        let split = logs
-        for stage in stages {
-            let running = partitions
-            async let next = Self.run(stage, running, split)
-            try merge.merge(unmerged, into: &sink)
-            (partitions, unmerged) = try await next
-            if let progress, case .advance(let limit) = stage, let time = limit ?? events.last?.time {
-                progress(SimulationProgress(eventsDone: partitions.reduce(0) { $0 + $1.driver.eventsProcessed }, virtualTime: time))
+        let queues = (0..<count).map { _ in StretchQueue<PartitionStretch<Recorder.Output>>(capacity: Self.stretchesAhead) }
+        let finished = try await withThrowingTaskGroup(of: (Int, Driver, Recorder).self) { group in
+            for (index, partition) in partitions.enumerated() {
+                let (log, queue, stages) = (logs[index], queues[index], stages)
+                group.addTask {
+                    do {
+                        var driver = partition.driver
+                        var recorder = Recorder()
+                        for stage in stages {
+                            driver = try await Self.run(stage, on: partition.shard, driver, log)
+                            for committed in driver.takeCommitted() { recorder.add(committed) }
+                            var stretch = recorder.takeStretch()
+                            stretch.eventsProcessed = driver.eventsProcessed
+                            try await queue.send(stretch)
+                        }
+                        queue.finish()
+                        return (index, driver, recorder)
+                    } catch {
+                        queue.finish(throwing: error)
+                        throw error
+                    }
+                }
             }
+            do {
+                for stage in stages {
+                    var stretches: [PartitionStretch<Recorder.Output>] = []
+                    for queue in queues {
+                        guard let stretch = try await queue.next() else { throw SimulationError("a partition of the simulation ended early") }
+                        stretches.append(stretch)
+                    }
+                    try PartitionMerge.interleave(stretches.map(\.keys)) { index, inputs in
+                        try merger.take(inputs, of: stretches[index])
+                    }
+                    try merger.endStretch()
+                    if let progress, case .advance(let limit) = stage, let time = limit ?? events.last?.time {
+                        progress(SimulationProgress(eventsDone: stretches.reduce(0) { $0 + $1.eventsProcessed }, virtualTime: time))
+                    }
+                }
+            } catch {
+                for queue in queues { queue.abandon() }
+                throw error
+            }
+            var finished = [(driver: Driver, recorder: Recorder)?](repeating: nil, count: count)
+            for try await (index, driver, recorder) in group { finished[index] = (driver, recorder) }
+            return finished.map { $0! }
         }
-        try merge.merge(unmerged, into: &sink)
         var stats = SimulationStats(start: start, until: until)
-        for partition in partitions { await partition.addStats(to: &stats) }
+        for (index, result) in finished.enumerated() {
+            partitions[index].driver = result.driver
+            await partitions[index].addStats(to: &stats)
+        }
         stats.profilesApplied = profiles.count
-        return (stats, sink)
+        return (stats, finished.map(\.recorder))
     }
 
     private enum Stage: Sendable {
         case begin
         case advance(through: Date?)
         case finish
-    }
-
-    /// Runs every partition through `stage` at once; returns them and what each committed.
-    private static func run(_ stage: Stage, _ partitions: [Partition], _ logs: [PartitionLog]) async throws -> ([Partition], [[KeyedBatch]]) {
-        var partitions = partitions
-        try await withThrowingTaskGroup(of: (Int, Driver).self) { group in
-            for (index, partition) in partitions.enumerated() {
-                let log = logs[index]
-                group.addTask { (index, try await Self.run(stage, on: partition.shard, partition.driver, log)) }
-            }
-            for try await (index, driver) in group { partitions[index].driver = driver }
-        }
-        var committed: [[KeyedBatch]] = []
-        for index in partitions.indices { committed.append(partitions[index].driver.takeCommitted()) }
-        return (partitions, committed)
     }
 
     /// One stage of one partition, on its shard's executor; ends with everything committed.

@@ -65,58 +65,43 @@ struct KeyedBatch: Sendable {
     var marks: [SimulationOrderKey.Mark]
 }
 
-/// Merges the partitions' batches of one stretch of virtual time into the order of a single
-/// shard, and hands them to the sink in batches of about `inputsPerBatch` inputs.
-struct PartitionMerge {
-    let inputsPerBatch: Int
-
-    /// A partition's place: its batch, the input in it, and where that input's outputs start.
-    private struct Cursor {
-        var batch = 0
-        var mark = 0
-        var start = CommittedBatch.Counts(actions: 0, traces: 0, outbox: 0)
-    }
-
-    func merge(_ partitions: [[KeyedBatch]], into sink: inout some SimulationSink) throws {
-        guard !partitions.isEmpty else { return }
-        var cursors = [Cursor](repeating: Cursor(), count: partitions.count)
-        var out = CommittedBatch(shard: 0)
-        func current(_ index: Int) -> SimulationOrderKey.Mark? {
-            let cursor = cursors[index]
-            guard cursor.batch < partitions[index].count else { return nil }
-            return partitions[index][cursor.batch].marks[cursor.mark]
-        }
-        // Skip batches that hold no input (a flush with nothing pending is not recorded, but be safe).
-        for index in partitions.indices { skipEmpty(&cursors[index].batch, in: partitions[index]) }
+/// Interleaves the inputs of the partitions' stretches in the order one shard would have
+/// handled them (``SimulationOrderKey``).
+enum PartitionMerge {
+    /// Calls `take(partition, inputs)` for each run of consecutive inputs of one partition that
+    /// come next in key order; `keys[p]` are partition `p`'s keys in its own order (ascending).
+    /// Keys never tie across partitions: each holds its own customers, and profiles and
+    /// events carry their positions in the log.
+    static func interleave(_ keys: [[SimulationOrderKey]], _ take: (Int, Range<Int>) throws -> Void) rethrows {
+        var positions = [Int](repeating: 0, count: keys.count)
         while true {
             var chosen: Int?
-            for index in partitions.indices {
-                guard let mark = current(index) else { continue }
-                if let best = chosen, let bestMark = current(best), !(mark.key < bestMark.key) { continue }
-                chosen = index
+            // The least key among the other partitions' next inputs bounds the chosen run.
+            var bound: SimulationOrderKey?
+            for index in keys.indices where positions[index] < keys[index].count {
+                let key = keys[index][positions[index]]
+                if let best = chosen {
+                    if key < keys[best][positions[best]] {
+                        bound = keys[best][positions[best]]
+                        chosen = index
+                    } else if bound.map({ key < $0 }) ?? true {
+                        bound = key
+                    }
+                } else {
+                    chosen = index
+                }
             }
-            guard let index = chosen, let mark = current(index) else { break }
-            let cursor = cursors[index]
-            let batch = partitions[index][cursor.batch].batch
-            out.actions += batch.actions[cursor.start.actions..<mark.ends.actions]
-            out.traces += batch.traces[cursor.start.traces..<mark.ends.traces]
-            out.outbox += batch.outbox[cursor.start.outbox..<mark.ends.outbox]
-            out.inputs += 1
-            cursors[index].mark += 1
-            cursors[index].start = mark.ends
-            if cursors[index].mark == partitions[index][cursor.batch].marks.count {
-                cursors[index] = Cursor(batch: cursor.batch + 1)
-                skipEmpty(&cursors[index].batch, in: partitions[index])
+            guard let index = chosen else { return }
+            let start = positions[index]
+            var end = start + 1
+            let own = keys[index]
+            if let bound {
+                while end < own.count, own[end] < bound { end += 1 }
+            } else {
+                end = own.count
             }
-            if out.inputs >= inputsPerBatch {
-                try sink.record(out)
-                out = CommittedBatch(shard: 0)
-            }
+            positions[index] = end
+            try take(index, start..<end)
         }
-        if out.inputs > 0 { try sink.record(out) }
-    }
-
-    private func skipEmpty(_ batch: inout Int, in batches: [KeyedBatch]) {
-        while batch < batches.count, batches[batch].marks.isEmpty { batch += 1 }
     }
 }

@@ -4,7 +4,7 @@ import JourneyModel
 import JourneyRuntime
 
 /// The counts of one journey version, gathered from actions and step traces as a run commits them.
-public struct VersionTally: Sendable {
+public struct VersionTally: Sendable, Equatable {
     public struct EdgeKey: Hashable, Sendable {
         public var from: String
         /// `nil`: the end of the journey.
@@ -72,6 +72,25 @@ public struct VersionTally: Sendable {
         }
     }
 
+    /// Adds the counts of another part of the same run (a partition's customers).
+    mutating func merge(_ other: VersionTally) {
+        customersEntered.formUnion(other.customersEntered)
+        runs += other.runs
+        reached.merge(other.reached, uniquingKeysWith: +)
+        matched.merge(other.matched, uniquingKeysWith: +)
+        timedOut.merge(other.timedOut, uniquingKeysWith: +)
+        edges.merge(other.edges, uniquingKeysWith: +)
+        exits.merge(other.exits, uniquingKeysWith: +)
+        sends.merge(other.sends, uniquingKeysWith: +)
+        sendsByStep.merge(other.sendsByStep, uniquingKeysWith: +)
+        suppressions.merge(other.suppressions, uniquingKeysWith: +)
+        webhooks += other.webhooks
+        updates += other.updates
+        goals += other.goals
+        variants.merge(other.variants) { VariantTally(runs: $0.runs + $1.runs, sends: $0.sends + $1.sends, goals: $0.goals + $1.goals) }
+        variantJoins.merge(other.variantJoins, uniquingKeysWith: +)
+    }
+
     /// Runs per variant: the runs that joined it at a split, each once (a run that loops
     /// back through a split took its edge again, which is not a second run). Every variant of
     /// every split has a row, and `holdout` one where a split holds some out.
@@ -87,7 +106,7 @@ public struct VersionTally: Sendable {
 }
 
 /// Everything counted in a run, per journey and version, plus the run's totals.
-public struct SimulationTally: Sendable {
+public struct SimulationTally: Sendable, Equatable {
     public var versions: [String: [Int: VersionTally]] = [:]
     public var actions = 0
 
@@ -100,6 +119,16 @@ public struct SimulationTally: Sendable {
         }
         for trace in batch.traces {
             versions[trace.journey, default: [:]][trace.version, default: VersionTally()].add(trace)
+        }
+    }
+
+    /// Adds the counts of another part of the same run (a partition's customers).
+    public mutating func merge(_ other: SimulationTally) {
+        actions += other.actions
+        for (journey, byVersion) in other.versions {
+            for (version, tally) in byVersion {
+                versions[journey, default: [:]][version, default: VersionTally()].merge(tally)
+            }
         }
     }
 }
