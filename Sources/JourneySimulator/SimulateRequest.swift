@@ -64,6 +64,8 @@ public enum SimulateCommand {
         }
         var options = SimulationOptions()
         options.partitions = request.partitions
+        // The outputs are actions and counts: nothing would read an outbox message.
+        options.keepsDeliveries = false
         if let until = request.until {
             guard let time = Timestamp.parse(until, defaultZone: request.log.timeZone) else {
                 throw SimulationError("--until: cannot read the time `\(until)`: \(CellValues.timeHelp)")

@@ -56,6 +56,31 @@ struct SendChannelTests {
         #expect(message?.event?.properties == ["sku": "X1"])
     }
 
+    /// `emitsDeliveries: false` (`waymark simulate`): the same decisions, actions and timers,
+    /// only no outbox message for sends and webhooks.
+    @Test func withoutDeliveriesEveryOtherEffectIsTheSame() {
+        let capped = Limits(frequencyCap: FrequencyCap(max: 1, per: duration("1d")))
+        let definition = journey(limits: capped, steps: [
+            step("first", .send(Send(channel: .chain(["sms", "email"]), template: "note"))),
+            step("second", .send(Send(channel: .single("email"), template: "note"))),
+            step("hook", .webhook(Webhook(url: "https://crm.example.com/leads", body: .template("lead_body")))),
+            step("pause", .wait(duration("1h"))),
+        ])
+        func effects(emitting: Bool) -> [Effect] {
+            var h = Harness(definition, attributes: ["email": "a@example.com"], channels: Self.rules)
+            h.interpreter.emitsDeliveries = emitting
+            h.event("signup", at: 0)
+            h.event("signup", at: hours(2))
+            return h.effects
+        }
+        let full = effects(emitting: true)
+        let lean = effects(emitting: false)
+        #expect(full.filter { if case .deliver = $0 { true } else { false } }.count == 3)
+        #expect(lean == full.filter { if case .deliver = $0 { false } else { true } })
+        // The frequency cap still counts the send that went out.
+        #expect(lean.contains { if case .action(let action) = $0 { action.action == .suppressed && action.reason == "frequency_cap" } else { false } })
+    }
+
     @Test func aChainTakesTheFirstReachableChannel() {
         let chain = ChannelSelection.chain(["push", "sms", "email"])
         #expect(Self.chosen(chain, attributes: ["phone": "1", "email": "a@b"]) == "sms")

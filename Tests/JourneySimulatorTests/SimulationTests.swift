@@ -212,6 +212,24 @@ import Testing
         #expect(split.tally == one.tally)
     }
 
+    /// Without deliveries (as `waymark simulate` runs) the actions are the same, in the same
+    /// order; only the outbox messages nobody reads are not built.
+    @Test func aSimulationWithoutDeliveriesHasTheSameActions() async throws {
+        let (journeys, events, profiles, until) = try Self.clonedSample(2)
+        func simulate(keepingDeliveries: Bool) async throws -> (SimulationStats, CollectingSink) {
+            var options = SimulationOptions(until: until)
+            options.keepsDeliveries = keepingDeliveries
+            return try await Simulation(journeys: journeys, options: options).run(events: events, profiles: profiles, sink: CollectingSink())
+        }
+        let (fullStats, full) = try await simulate(keepingDeliveries: true)
+        let (leanStats, lean) = try await simulate(keepingDeliveries: false)
+        #expect(full.outbox.count > 100)
+        #expect(lean.outbox.isEmpty)
+        #expect(lean.actions == full.actions)
+        #expect(lean.tally == full.tally)
+        #expect(leanStats == fullStats)
+    }
+
     /// `waymark simulate`'s recorder in a parallel run: each partition counts its actions and
     /// formats its lines, the merge copies them in order. The file and the counts are those of
     /// one engine, byte for byte.

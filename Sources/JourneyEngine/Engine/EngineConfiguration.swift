@@ -11,15 +11,19 @@ public struct EngineConfiguration: Sendable {
     /// Whether segment rechecks that cannot let anyone in are skipped
     /// (``Interpreter/predictsSegmentRechecks``); entries are the same either way.
     public var predictsSegmentRechecks: Bool
+    /// Whether sends and webhooks produce outbox messages (``Interpreter/emitsDeliveries``):
+    /// always on a node; off for a simulation that reads only the actions.
+    public var emitsDeliveries: Bool
 
     public init(
         shardCount: Int = 8, passivation: PassivationPolicy = PassivationPolicy(), channels: ChannelRules = .everyChannel,
-        predictsSegmentRechecks: Bool = true
+        predictsSegmentRechecks: Bool = true, emitsDeliveries: Bool = true
     ) {
         self.shardCount = shardCount
         self.passivation = passivation
         self.channels = channels
         self.predictsSegmentRechecks = predictsSegmentRechecks
+        self.emitsDeliveries = emitsDeliveries
     }
 }
 

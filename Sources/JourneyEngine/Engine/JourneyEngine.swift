@@ -37,7 +37,8 @@ public actor JourneyEngine {
         self.logger = logger
         self.actorSystem = actorSystem
         let interpreter = Interpreter(
-            catalog: JourneyCatalog(), channels: configuration.channels, predictsSegmentRechecks: configuration.predictsSegmentRechecks)
+            catalog: JourneyCatalog(), channels: configuration.channels, predictsSegmentRechecks: configuration.predictsSegmentRechecks,
+            emitsDeliveries: configuration.emitsDeliveries)
         let start = clock.now()
         let relays: [OutboxRelay] = relay.map { relay in
             stores.enumerated().map { index, store -> OutboxRelay in

@@ -20,15 +20,21 @@ public struct Interpreter: Sendable {
     /// instants either way; off, the customer is woken at every recheck (the reference the
     /// tests compare with).
     public var predictsSegmentRechecks: Bool
+    /// Whether a send or a webhook also produces its outbox message (``Effect/deliver(_:)``).
+    /// Off only where nothing delivers or reads them (`waymark simulate`, whose outputs are
+    /// the actions and their counts): the decision and its `send` action are the same either
+    /// way, and building a message (its key, a hold on the profile) is a good part of a send.
+    public var emitsDeliveries: Bool
 
     public init(
         catalog: JourneyCatalog, channels: ChannelRules = .everyChannel, maximumStepsPerInput: Int = 1_000,
-        predictsSegmentRechecks: Bool = true
+        predictsSegmentRechecks: Bool = true, emitsDeliveries: Bool = true
     ) {
         self.catalog = catalog
         self.channels = channels
         self.maximumStepsPerInput = maximumStepsPerInput
         self.predictsSegmentRechecks = predictsSegmentRechecks
+        self.emitsDeliveries = emitsDeliveries
     }
 
     /// Applies one input to one customer's state at instant `now`, returning what should happen.

@@ -42,6 +42,7 @@ extension InterpreterPass {
         }
         state.runs[index].lastSend = SendAttribution(stepID: step.id, channel: channel, template: send.template)
         record(.send, runAt: index, step: step.id, channel: channel, template: send.template)
+        guard interpreter.emitsDeliveries else { return }
         effects.append(.deliver(outbound(.send, channel: channel, step: step, runAt: index) { message in
             message.template = send.template
             message.message = send.message
@@ -53,6 +54,7 @@ extension InterpreterPass {
         var template: String?
         if case .template(let name) = webhook.body { template = name }
         record(.webhook, runAt: index, step: step.id, channel: "webhook", template: template)
+        guard interpreter.emitsDeliveries else { return }
         effects.append(.deliver(outbound(.webhook, channel: "webhook", step: step, runAt: index) { $0.webhook = webhook }))
     }
 

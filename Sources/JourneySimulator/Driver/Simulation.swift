@@ -28,6 +28,10 @@ public struct SimulationOptions: Sendable {
     /// Whether segment rechecks that cannot let anyone in are skipped (the default; the
     /// actions are the same either way, only fewer timers fire).
     public var predictsSegmentRechecks: Bool
+    /// Whether committed batches carry the outbox messages of sends and webhooks (what a node
+    /// would deliver). Journey tests read webhook calls from them; `waymark simulate` writes
+    /// only actions and counts, so it turns them off and is spared building one per send.
+    public var keepsDeliveries = true
 
     public init(start: Date? = nil, until: Date? = nil, flushEvery: Int = 4096, predictsSegmentRechecks: Bool = true) {
         self.start = start
@@ -117,7 +121,7 @@ public struct Simulation {
         let engine = JourneyEngine(
             configuration: EngineConfiguration(
                 shardCount: 1, passivation: PassivationPolicy(idleTimeout: .infinity, maximumResident: .max, timerWindow: nil, compactAfter: .infinity),
-                channels: .everyChannel, predictsSegmentRechecks: options.predictsSegmentRechecks),
+                channels: .everyChannel, predictsSegmentRechecks: options.predictsSegmentRechecks, emitsDeliveries: options.keepsDeliveries),
             stores: [store], clock: clock, observer: nil,
             logger: Logger(label: "waymark.simulate", factory: { _ in SwiftLogNoOpLogHandler() }))
         let outcomes = try await engine.deploy(journeys)
