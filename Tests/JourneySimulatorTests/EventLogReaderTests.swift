@@ -219,4 +219,24 @@ import Testing
         let skipped = try EventLogReader.read(events: [], profiles: [bad], options: EventLogOptions(skipBadRows: true))
         #expect(skipped.badRowCount == 2)
     }
+
+    /// `waymark simulate` reads profiles beside the events and appends them: the same log as
+    /// one read of both, bad rows in the same order, the first hundred kept.
+    @Test func profilesReadApartAndAppendedGiveTheSameLog() throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let badEvents = (0..<98).map { "c\($0),,2024-03-01\n" }.joined()
+        let events = try directory.write("e.csv", "customer_id,event,time\nc1,a,2024-03-01\n" + badEvents + "c2,b,2024-03-02\n")
+        let profiles = try directory.write("p.jsonl", "{\"customer_id\":\"c1\"}\n{\"customer\":\"x\"}\n{\"customer\":\"y\"}\n{\"customer\":\"z\"}\n")
+        let options = EventLogOptions(skipBadRows: true)
+        let together = try EventLogReader.read(events: [events], profiles: [profiles], options: options)
+        var apart = try EventLogReader.read(events: [events], options: options)
+        apart.append(try EventLogReader.read(events: [], profiles: [profiles], options: options))
+        #expect(together.badRowCount == 101)
+        #expect(together.badRows.count == 100)
+        #expect(apart.events == together.events)
+        #expect(apart.profiles == together.profiles)
+        #expect(apart.badRows == together.badRows)
+        #expect(apart.badRowCount == together.badRowCount)
+    }
 }

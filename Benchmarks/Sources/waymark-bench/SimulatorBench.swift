@@ -41,6 +41,7 @@ enum SimulatorBench {
         let journeys = try Workload.journeys()
         var options = SimulationOptions()
         options.partitions = partitions
+        options.keepsDeliveries = false  // as `waymark simulate` runs: nothing reads an outbox message
         let simulation = Simulation(journeys: journeys, options: options)
         var sink = CountingSink()
         let coreStart = ContinuousClock.now

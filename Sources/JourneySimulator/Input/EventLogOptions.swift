@@ -60,6 +60,14 @@ public struct EventLog: Sendable {
         if badRows.count < 100 { badRows.append(diagnostic) }
     }
 
+    /// Adds what a later read produced, as if it had been read into this log.
+    mutating func append(_ later: EventLog) {
+        events += later.events
+        profiles += later.profiles
+        badRows += later.badRows.prefix(max(0, 100 - badRows.count))
+        badRowCount += later.badRowCount
+    }
+
     /// Events ordered by time, keeping input order among equal times.
     public func sortedEvents() -> [LoggedEvent] {
         var sorted = true
