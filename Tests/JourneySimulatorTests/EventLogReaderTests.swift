@@ -148,6 +148,22 @@ import Testing
         #expect(Timestamp.format(log.events[2].time) == "2024-03-01T03:00:00Z")
     }
 
+    @Test func numericCustomerIdsAreKeptAsWritten() throws {
+        let text = """
+            {"customer_id": 1234567890123456789, "event": "a", "time": "2024-03-01T00:00:00Z"}
+            {"customer_id": 1234567890123456790, "event": "a", "time": "2024-03-01T00:00:01Z"}
+            {"customer_id": 1234567890123456, "event": "a", "time": "2024-03-01T00:00:02Z"}
+            {"customer_id": -42 , "event": "a", "time": "2024-03-01T00:00:03Z"}
+            {"customer_id": 1e3, "event": "a", "time": "2024-03-01T00:00:04Z"}
+            """
+        let log = try read("e.jsonl", text)
+        #expect(log.events.map(\.customerID) == ["1234567890123456789", "1234567890123456790", "1234567890123456", "-42", "1000"])
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let profiles = try directory.write("p.jsonl", "{\"customer_id\":9007199254740993,\"attributes\":{\"tier\":\"gold\"}}\n")
+        #expect(try EventLogReader.read(events: [], profiles: [profiles], options: EventLogOptions()).profiles.map(\.customerID) == ["9007199254740993"])
+    }
+
     @Test func badJSONLinesNameLineAndColumn() throws {
         #expect(try failure("e.jsonl", "{\"customer_id\":\"c1\",\"event\":\"a\",\"time\":\"2024-03-01\"}\n{\"customer_id\":\"c1\",\"event\":\"a\",\"time\":}\n")
             == "F:2:40: error: expected a value (a string in double quotes, a number, true, false or null)")

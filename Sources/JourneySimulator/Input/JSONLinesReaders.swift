@@ -79,7 +79,7 @@ struct JSONLinesEventReader {
             } catch let error as JSONScanner.SyntaxError {
                 return try reject(error.message, offset: error.offset)
             }
-            guard let customer = Self.identifier(fields[options.customerColumn]) else {
+            guard let customer = Self.identifier(fields[options.customerColumn], in: bytes, at: offsets[options.customerColumn]) else {
                 let present = fields[options.customerColumn] != nil
                 return try reject(present ? "`\(options.customerColumn)` must be a non-empty string" : "no `\(options.customerColumn)` on this line",
                                   offset: offsets[options.customerColumn] ?? 0)
@@ -111,12 +111,29 @@ struct JSONLinesEventReader {
     }
 
     /// An id given as a string, or as a whole number (written without a fraction).
-    static func identifier(_ value: JSONValue?) -> String? {
+    ///
+    /// A number written as digits (`-?[0-9]+`) is the id exactly as written: ids such as
+    /// `1234567890123456789` are past what a `Double` holds exactly, and two customers
+    /// whose ids differ in the last digits must stay two customers. Other spellings of a
+    /// whole number (`1e3`, `12.0`) read as the number.
+    static func identifier(_ value: JSONValue?, in line: UnsafeBufferPointer<UInt8>? = nil, at offset: Int? = nil) -> String? {
         switch value {
         case .string(let text) where !text.isEmpty: text
-        case .number(let number) where number == number.rounded(): JSONValue.format(number)
+        case .number(let number) where number == number.rounded():
+            if let line, let offset, let digits = integerLiteral(in: line, at: offset) { digits } else { JSONValue.format(number) }
         default: nil
         }
+    }
+
+    /// The integer literal (`-?[0-9]+`, ending where a JSON number ends) at `offset`, or nil.
+    static func integerLiteral(in line: UnsafeBufferPointer<UInt8>, at offset: Int) -> String? {
+        var end = offset
+        if end < line.count, line[end] == UInt8(ascii: "-") { end += 1 }
+        let digitsStart = end
+        while end < line.count, line[end] &- UInt8(ascii: "0") < 10 { end += 1 }
+        guard end > digitsStart else { return nil }
+        if end < line.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(line[end]) { return nil }
+        return String(decoding: UnsafeBufferPointer(rebasing: line[offset..<end]), as: UTF8.self)
     }
 }
 
@@ -145,7 +162,7 @@ struct ProfileReader {
             if let unknown = fields.keys.sorted().first(where: { !allowed.contains($0) }) {
                 return try reject("unknown key `\(unknown)`: a profile line has `customer_id`, `attributes`, `identities` and `consent`", offset: offsets[unknown] ?? 0)
             }
-            guard let customer = JSONLinesEventReader.identifier(fields["customer_id"]) else {
+            guard let customer = JSONLinesEventReader.identifier(fields["customer_id"], in: bytes, at: offsets["customer_id"]) else {
                 return try reject("no `customer_id` (a non-empty string) on this line", offset: offsets["customer_id"] ?? 0)
             }
             var change = ProfileChange(customerID: customer)
