@@ -164,6 +164,15 @@ import Testing
         #expect(try EventLogReader.read(events: [], profiles: [profiles], options: EventLogOptions()).profiles.map(\.customerID) == ["9007199254740993"])
     }
 
+    @Test func aByteOrderMarkStartingAJSONLinesFileIsSkipped() throws {
+        let log = try read("e.jsonl", "\u{FEFF}{\"customer_id\":\"c1\",\"event\":\"a\",\"time\":\"2024-03-01\"}\n")
+        #expect(log.events.map(\.customerID) == ["c1"])
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let profiles = try directory.write("p.jsonl", "\u{FEFF}{\"customer_id\":\"c1\"}\n")
+        #expect(try EventLogReader.read(events: [], profiles: [profiles], options: EventLogOptions()).profiles.count == 1)
+    }
+
     @Test func badJSONLinesNameLineAndColumn() throws {
         #expect(try failure("e.jsonl", "{\"customer_id\":\"c1\",\"event\":\"a\",\"time\":\"2024-03-01\"}\n{\"customer_id\":\"c1\",\"event\":\"a\",\"time\":}\n")
             == "F:2:40: error: expected a value (a string in double quotes, a number, true, false or null)")

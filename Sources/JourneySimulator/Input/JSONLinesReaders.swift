@@ -8,6 +8,8 @@ struct LineScanner {
     private var buffer: [UInt8] = []
     private var position = 0
     private var exhausted = false
+    /// Whether the start of the input has been looked at for a byte-order mark.
+    private var pastStart = false
     private(set) var line = 0
 
     init(chunks: ByteChunks) {
@@ -15,7 +17,16 @@ struct LineScanner {
     }
 
     /// Calls `body` with the next line (without its line break); false at the end of the input.
+    /// A UTF-8 byte-order mark at the start of the input is skipped, as the CSV reader does.
     mutating func next(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws -> Bool {
+        while !pastStart {
+            if buffer.count >= 3 || exhausted {
+                pastStart = true
+                if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+            } else if try !chunks.read(into: &buffer) {
+                exhausted = true
+            }
+        }
         while true {
             if let newline = buffer[position...].firstIndex(of: 0x0A) {
                 line += 1
