@@ -74,7 +74,15 @@ struct ZonedCalendarTests {
         #expect(name == "UTC" ? zone.secondsFromGMT(for: Date(timeIntervalSince1970: 0)) == 0 : zone.identifier == name)
     }
 
-    @Test(arguments: ["", "PST", "EST5EDT ", "GMT+8", "UTC+8", "utc", "asia/shanghai", "Asia/Shanghai ", "Mars/Olympus", "+08:00"])
+    /// `Etc/UTC` is the canonical IANA name of UTC (the zone many containers report); the
+    /// zero-offset `Etc` names are UTC, while `Etc/GMT+8` and the like stay offsets, rejected.
+    @Test(arguments: ["Etc/UTC", "Etc/GMT", "Etc/Universal", "Etc/Zulu"])
+    func acceptsTheUTCNamesOfTheEtcArea(name: String) throws {
+        let zone = try #require(ZonedCalendar.zone(named: name))
+        #expect(zone.secondsFromGMT(for: Date(timeIntervalSince1970: 1_720_000_000)) == 0)
+    }
+
+    @Test(arguments: ["", "PST", "EST5EDT ", "GMT+8", "UTC+8", "utc", "asia/shanghai", "Asia/Shanghai ", "Mars/Olympus", "+08:00", "Etc/GMT+8", "Etc/GMT-14", "etc/utc"])
     func rejectsOtherZoneNames(name: String) {
         #expect(ZonedCalendar.zone(named: name) == nil)
     }

@@ -44,14 +44,24 @@ public enum ZonedCalendar {
     /// misspelt or ambiguous zone look valid.
     private static let knownZoneIdentifiers: Set<String> = Set(TimeZone.knownTimeZoneIdentifiers)
 
+    /// The IANA ids that are UTC under another name (tzdata's `etcetera` and `backward` files).
+    private static let utcAliases: Set<String> = [
+        "Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "Etc/GMT", "Etc/GMT+0", "Etc/GMT-0", "Etc/GMT0", "Etc/Greenwich",
+    ]
+
     /// The zone for a real IANA id (`Asia/Shanghai`, `Europe/Berlin`) or `UTC`; nil for
     /// anything else, including abbreviations, offsets and wrong capitalisation.
     ///
     /// Foundation's list of known ids lags the IANA database on some systems (it has
     /// `Asia/Calcutta` but not `Asia/Kolkata`), so a `Region/City` id that Foundation
     /// can load is accepted too, as long as it keeps the author's spelling exactly.
+    ///
+    /// `Etc/…` ids are not loaded that way: `Etc/GMT+8` is an offset (with POSIX's inverted
+    /// sign, eight hours *behind* GMT) that follows no daylight saving. The zero-offset ids
+    /// of the `Etc` area (`Etc/UTC`, the canonical IANA name of UTC and what many systems
+    /// report as their zone, `Etc/GMT`, …) are UTC itself and are accepted as such.
     public static func zone(named name: String) -> TimeZone? {
-        if name == "UTC" { return utc }
+        if name == "UTC" || utcAliases.contains(name) { return utc }
         if knownZoneIdentifiers.contains(name) { return TimeZone(identifier: name) }
         guard let slash = name.firstIndex(of: "/"), name[..<slash].first?.isUppercase == true,
             !name.hasPrefix("Etc/"), let zone = TimeZone(identifier: name), zone.identifier == name
