@@ -50,6 +50,25 @@ import Testing
         #expect(log.events[2].properties.isEmpty)
     }
 
+    /// Spaces around a number are not part of it (` 12 ` is 12, as Python's `float` and pandas
+    /// read it); text, ids and names keep theirs. Times are read without them.
+    @Test func blanksAroundNumbersAndTimesAreNotPartOfThem() throws {
+        let log = try read("e.csv", Self.header + "c1,view, 2024-03-01T09:00:00Z ,\" SKU \", 12 ,\t-2.5\t\nc2,view,2024-03-01 09:00:01, , 007 ,1 2\n")
+        #expect(log.events.count == 2)
+        #expect(log.events[0].time == Date(timeIntervalSince1970: 1_709_283_600))
+        #expect(log.events[0].properties == ["sku": " SKU ", "value": 12, "note": -2.5])
+        // A blank cell is text, not an absent property; `007` stays text; `1 2` is no number.
+        #expect(log.events[1].properties == ["sku": " ", "value": " 007 ", "note": "1 2"])
+    }
+
+    /// Columns without a name (a pandas index column, a trailing comma on every line) hold no
+    /// property, and two of them are not a repeated column.
+    @Test func columnsWithoutANameAreIgnored() throws {
+        let log = try read("e.csv", ",customer_id,event,time,sku,\n0,c1,view,2024-03-01,X,\n1,c2,view,2024-03-02,Y,\n")
+        #expect(log.events.map(\.customerID) == ["c1", "c2"])
+        #expect(log.events.map(\.properties) == [["sku": "X"], ["sku": "Y"]])
+    }
+
     @Test func aByteOrderMarkBlankLinesAndAMissingLastLineBreakAreFine() throws {
         let log = try read("e.csv", "\u{FEFF}customer_id,event,time\n\nc1,a,2024-03-01\n\nc2,b,2024-03-02")
         #expect(log.events.map(\.name) == ["a", "b"])

@@ -3,8 +3,9 @@ import JourneyModel
 
 /// Reads a CSV event log: a header row, then one event per record. The
 /// customer, event and time columns are named by the options; every other
-/// column is a property of the event (a number when the cell is one); an
-/// empty cell is an absent property.
+/// named column is a property of the event (a number when the cell is one);
+/// an empty cell is an absent property. Columns without a name (a pandas
+/// index, a trailing comma) hold no property.
 struct CSVEventReader {
     let path: String
     let options: EventLogOptions
@@ -25,7 +26,7 @@ struct CSVEventReader {
         }
         let headerLine = fields.first?.line ?? 1
         var seen: [String: Int] = [:]
-        for (index, name) in header.enumerated() {
+        for (index, name) in header.enumerated() where !name.isEmpty {
             if let earlier = seen[name] {
                 throw Diagnostic.error("duplicate-column", "column `\(name)` appears twice in the header (columns \(earlier + 1) and \(index + 1))", at: location(headerLine, scanner.column(of: fields[index])))
             }
@@ -73,7 +74,8 @@ struct CSVEventReader {
             }
             let timeField = fields[timeIndex]
             let time = scanner.withBytes(timeField) { bytes -> Date? in
-                bytes.isEmpty ? nil : Timestamp.parse(String(decoding: bytes, as: UTF8.self), defaultZone: zone)
+                let bytes = CellValues.trimmingBlanks(bytes)
+                return bytes.isEmpty ? nil : Timestamp.parse(String(decoding: bytes, as: UTF8.self), defaultZone: zone)
             }
             guard let time else {
                 let message = timeField.isEmpty
@@ -83,7 +85,8 @@ struct CSVEventReader {
                 continue
             }
             var properties: [String: JSONValue] = [:]
-            for (index, field) in fields.enumerated() where !field.isEmpty && index != customerIndex && index != eventIndex && index != timeIndex {
+            for (index, field) in fields.enumerated()
+            where !field.isEmpty && index != customerIndex && index != eventIndex && index != timeIndex && !header[index].isEmpty {
                 properties[header[index]] = field.escapes
                     ? .string(scanner.string(field))
                     : scanner.withBytes(field) { bytes in CellValues.value(bytes) { String(decoding: bytes, as: UTF8.self) } }
