@@ -39,31 +39,14 @@ extension Simulation {
     /// Runs one engine per partition, each in a task of its own, stretch after stretch of the
     /// log; each partition's `Recorder` turns what it commits into outputs, and this task
     /// merges each stretch into `merger` while the partitions go on with the next ones (up to
-    /// ``stretchesAhead``). Returns the counts and each partition's recorder as it ended.
+    /// ``stretchesAhead``). A partition's task also picks its customers' inputs out of the log
+    /// and lets its engine go at the end, so that neither is done for all partitions on one
+    /// core. Returns the counts and each partition's recorder as it ended.
     private func runPartitioned<Recorder: PartitionRecorder, Merger: MergedOutput>(
         events: [LoggedEvent], profiles: [ProfileChange], start: Date, until: Date, recording: Recorder.Type, into merger: inout Merger,
         progress: (@Sendable (SimulationProgress) -> Void)?
     ) async throws -> (stats: SimulationStats, recorders: [Recorder]) where Merger.Output == Recorder.Output {
         let count = options.partitions
-        var logs = [PartitionLog](repeating: PartitionLog(), count: count)
-        for (position, event) in events.enumerated() {
-            let index = Self.partition(of: event.customerID, among: count)
-            logs[index].events.append(event)
-            logs[index].eventPositions.append(position)
-        }
-        for (position, profile) in profiles.enumerated() {
-            let index = Self.partition(of: profile.customerID, among: count)
-            logs[index].profiles.append(profile)
-            logs[index].profilePositions.append(position)
-        }
-        var partitions: [Partition] = []
-        for log in logs {
-            var partition = try await makePartition(start: start, until: until, responses: nil)
-            partition.driver.notesOrder = true
-            partition.driver.eventPositions = log.eventPositions
-            partition.driver.profilePositions = log.profilePositions
-            partitions.append(partition)
-        }
         var stages: [Stage] = [.begin]
         var stretchEnd = options.eventsPerStretch
         while stretchEnd < events.count {
@@ -73,22 +56,26 @@ extension Simulation {
         stages += [.advance(through: nil), .finish]
 
         let queues = (0..<count).map { _ in StretchQueue<PartitionStretch<Recorder.Output>>(capacity: Self.stretchesAhead) }
-        let finished = try await withThrowingTaskGroup(of: (Int, Driver, Recorder).self) { group in
-            for (index, partition) in partitions.enumerated() {
-                let (log, queue, stages) = (logs[index], queues[index], stages)
+        let finished = try await withThrowingTaskGroup(of: (Int, SimulationStats, Recorder).self) { group in
+            for index in 0..<count {
+                let (queue, stages) = (queues[index], stages)
                 group.addTask {
                     do {
-                        var driver = partition.driver
+                        let log = PartitionLog(events: events, profiles: profiles, partition: index, among: count)
+                        var partition = try await makePartition(start: start, until: until, responses: nil)
+                        partition.driver.notesOrder = true
+                        partition.driver.eventPositions = log.eventPositions
+                        partition.driver.profilePositions = log.profilePositions
                         var recorder = Recorder()
                         for stage in stages {
-                            driver = try await Self.run(stage, on: partition.shard, driver, log)
-                            for committed in driver.takeCommitted() { recorder.add(committed) }
+                            partition.driver = try await Self.run(stage, on: partition.shard, partition.driver, log)
+                            for committed in partition.driver.takeCommitted() { recorder.add(committed) }
                             var stretch = recorder.takeStretch()
-                            stretch.eventsProcessed = driver.eventsProcessed
+                            stretch.eventsProcessed = partition.driver.eventsProcessed
                             try await queue.send(stretch)
                         }
                         queue.finish()
-                        return (index, driver, recorder)
+                        return (index, await partition.stats(start: start, until: until), recorder)
                     } catch {
                         queue.finish(throwing: error)
                         throw error
@@ -114,15 +101,12 @@ extension Simulation {
                 for queue in queues { queue.abandon() }
                 throw error
             }
-            var finished = [(driver: Driver, recorder: Recorder)?](repeating: nil, count: count)
-            for try await (index, driver, recorder) in group { finished[index] = (driver, recorder) }
+            var finished = [(stats: SimulationStats, recorder: Recorder)?](repeating: nil, count: count)
+            for try await (index, stats, recorder) in group { finished[index] = (stats, recorder) }
             return finished.map { $0! }
         }
         var stats = SimulationStats(start: start, until: until)
-        for (index, result) in finished.enumerated() {
-            partitions[index].driver = result.driver
-            await partitions[index].addStats(to: &stats)
-        }
+        for part in finished { stats.add(part.stats) }
         stats.profilesApplied = profiles.count
         return (stats, finished.map(\.recorder))
     }
@@ -157,6 +141,18 @@ private struct PartitionLog: Sendable {
     var eventPositions: [Int] = []
     var profiles: [ProfileChange] = []
     var profilePositions: [Int] = []
+
+    /// The events and profiles of the customers of partition `index` among `count`.
+    init(events all: [LoggedEvent], profiles allProfiles: [ProfileChange], partition index: Int, among count: Int) {
+        for (position, event) in all.enumerated() where Simulation.partition(of: event.customerID, among: count) == index {
+            events.append(event)
+            eventPositions.append(position)
+        }
+        for (position, profile) in allProfiles.enumerated() where Simulation.partition(of: profile.customerID, among: count) == index {
+            profiles.append(profile)
+            profilePositions.append(position)
+        }
+    }
 }
 
 /// A sink for a partition's driver, which keeps its batches itself (``Driver/takeCommitted()``).

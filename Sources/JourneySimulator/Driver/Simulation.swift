@@ -79,7 +79,7 @@ public struct SimulationProgress: Sendable {
 /// shard over an in-memory store, so actions come out in the order they
 /// happened. Events and timers are interleaved by time; at equal times events
 /// come first (in input order), then timers, then schedule ticks.
-public struct Simulation {
+public struct Simulation: Sendable {
     public let journeys: [JourneyDefinition]
     public var options: SimulationOptions
 
@@ -104,8 +104,7 @@ public struct Simulation {
         partition.driver.progress = progress
         let (finished, sink) = try await Self.drive(on: partition.shard, partition.driver, events: events, profiles: profiles, sink: sink)
         partition.driver = finished
-        var stats = SimulationStats(start: start, until: until)
-        await partition.addStats(to: &stats)
+        var stats = await partition.stats(start: start, until: until)
         stats.profilesApplied = profiles.count
         return (stats, sink)
     }
@@ -142,17 +141,34 @@ struct Partition: Sendable {
     var driver: Driver
     let versions: [String: Int]
 
-    /// Adds this partition's counts to `stats` (partitions hold disjoint customers).
-    func addStats(to stats: inout SimulationStats) async {
+    /// This partition's counts.
+    func stats(start: Date, until: Date) async -> SimulationStats {
+        var stats = SimulationStats(start: start, until: until)
         stats.versions = versions
-        stats.eventsProcessed += driver.eventsProcessed
-        stats.eventsAfterUntil += driver.eventsAfterUntil
-        stats.timersFired += driver.timersFired
-        stats.scheduleTicks = driver.ticks  // every partition ticks the same schedules
-        stats.customers += driver.known.count
+        stats.eventsProcessed = driver.eventsProcessed
+        stats.eventsAfterUntil = driver.eventsAfterUntil
+        stats.timersFired = driver.timersFired
+        stats.scheduleTicks = driver.ticks
+        stats.customers = driver.known.count
         for timer in await shard.pendingTimers {
             stats.pendingTimers[timer.journeyID, default: 0] += 1
         }
+        return stats
+    }
+}
+
+extension SimulationStats {
+    /// Adds the counts of another partition of the same run (partitions hold disjoint
+    /// customers; every one ticks the same schedules and deploys the same versions).
+    mutating func add(_ part: SimulationStats) {
+        versions = part.versions
+        eventsProcessed += part.eventsProcessed
+        eventsAfterUntil += part.eventsAfterUntil
+        timersFired += part.timersFired
+        scheduleTicks = part.scheduleTicks
+        customers += part.customers
+        profilesApplied += part.profilesApplied
+        pendingTimers.merge(part.pendingTimers, uniquingKeysWith: +)
     }
 }
 
