@@ -50,6 +50,18 @@ import Testing
         #expect(stats.until == Self.t0.addingTimeInterval(7200))
     }
 
+    /// `--until` before the first event: nothing happens, and the run's span is not reversed
+    /// (it starts and ends at `--until`).
+    @Test func anUntilBeforeTheFirstEventProcessesNothing() async throws {
+        let events = [Self.event("c1", "start", at: 3600), Self.event("c2", "start", at: 7200)]
+        let (stats, sink) = try await run([Self.journey(Self.twoSends)], events, options: SimulationOptions(until: Self.t0))
+        #expect(sink.actions.isEmpty)
+        #expect(stats.eventsProcessed == 0)
+        #expect(stats.eventsAfterUntil == 2)
+        #expect(stats.start == Self.t0)
+        #expect(stats.until == Self.t0)
+    }
+
     @Test func theDefaultUntilIsTheLastEventsTime() async throws {
         let events = [Self.event("c1", "start", at: 0), Self.event("c2", "start", at: 5 * 3600)]
         let (stats, sink) = try await run([Self.journey(Self.twoSends)], events)
@@ -210,6 +222,26 @@ import Testing
         #expect(split.outbox == one.outbox)
         #expect(splitStats == oneStats)
         #expect(split.tally == one.tally)
+    }
+
+    /// A sink that fails stops a parallel run with its error: the partitions waiting to hand
+    /// over their stretches are let go, and nothing waits forever.
+    @Test(.timeLimit(.minutes(1))) func aFailingSinkEndsAParallelRunWithItsError() async throws {
+        struct DiskFull: Error {}
+        struct FailingSink: SimulationSink {
+            var batches = 0
+            mutating func record(_ batch: CommittedBatch) throws {
+                batches += 1
+                if batches == 3 { throw DiskFull() }
+            }
+        }
+        let (journeys, events, profiles, until) = try Self.clonedSample(4)
+        var options = SimulationOptions(until: until, flushEvery: 50)
+        options.partitions = 2
+        options.eventsPerStretch = 100
+        await #expect(throws: DiskFull.self) {
+            _ = try await Simulation(journeys: journeys, options: options).run(events: events, profiles: profiles, sink: FailingSink())
+        }
     }
 
     /// Without deliveries (as `waymark simulate` runs) the actions are the same, in the same

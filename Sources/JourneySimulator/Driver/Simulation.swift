@@ -93,10 +93,13 @@ public struct Simulation: Sendable {
         events: [LoggedEvent], profiles: [ProfileChange], responses: (any ResponseModel)? = nil,
         sink: Sink, progress: (@Sendable (SimulationProgress) -> Void)? = nil
     ) async throws -> (stats: SimulationStats, sink: Sink) {
-        guard let start = options.start ?? events.first?.time ?? options.until else {
+        guard let first = options.start ?? events.first?.time ?? options.until else {
             throw SimulationError("nothing to simulate: no events, and no start or --until time")
         }
-        let until = options.until ?? events.last?.time ?? start
+        let until = options.until ?? events.last?.time ?? first
+        // An `until` before the first event: the run is the one instant `until`, at which
+        // nothing happens but the starting profiles (never a span that ends before it starts).
+        let start = min(first, until)
         if options.partitions > 1, responses == nil {
             return try await runPartitioned(events: events, profiles: profiles, start: start, until: until, sink: sink, progress: progress)
         }
