@@ -131,7 +131,12 @@ extension DecodingContext {
         do {
             expression = try Expression.parse(text)
         } catch {
-            self.error("invalid-expression", "\(what): \(error.message)", hint: error.hint, at: location(in: node, offset: error.offset))
+            // An unclosed bracket is shown where it is in the file, like the error itself.
+            let hint = error.unclosed.map { unclosed in
+                let place = location(in: node, offset: unclosed.offset)
+                return unclosed.hint(at: "\(place.line):\(place.column)")
+            } ?? error.hint
+            self.error("invalid-expression", "\(what): \(error.message)", hint: hint, at: location(in: node, offset: error.offset))
             return nil
         }
         for issue in ExpressionTypeChecker.check(expression, expecting: expecting) {

@@ -51,14 +51,14 @@ struct ExpressionSyntaxErrorTests {
         SyntaxErrorCase(
             "  \n ", "the expression is empty", at: 0, hint: "write a condition such as `profile.age >= 18`"),
         SyntaxErrorCase(
-            "(1 + 2", "expected `)`, found the end of the expression", at: 6, hint: "to close the `(` at offset 0"),
+            "(1 + 2", "expected `)`, found the end of the expression", at: 6, hint: "to close the `(` at character 1 of the expression"),
         SyntaxErrorCase(
-            "[1, 2", "expected `,` or `]`, found the end of the expression", at: 5, hint: "to close the `[` at offset 0"
+            "[1, 2", "expected `,` or `]`, found the end of the expression", at: 5, hint: "to close the `[` at character 1 of the expression"
         ),
-        SyntaxErrorCase("[1 2]", "expected `,` or `]`, found `2`", at: 3, hint: "to close the `[` at offset 0"),
+        SyntaxErrorCase("[1 2]", "expected `,` or `]`, found `2`", at: 3, hint: "to close the `[` at character 1 of the expression"),
         SyntaxErrorCase(
             "lower('a'", "expected `,` or `)`, found the end of the expression", at: 9,
-            hint: "to close the `(` at offset 5"),
+            hint: "to close the `(` at character 6 of the expression"),
         SyntaxErrorCase(
             "1 < profile.age < 3", "comparisons cannot be chained", at: 16,
             hint: "combine two comparisons with `and`, for example `18 <= profile.age and profile.age < 65`"),

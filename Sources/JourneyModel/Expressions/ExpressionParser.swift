@@ -199,9 +199,10 @@ struct ExpressionParser {
     ) throws(ExpressionSyntaxError) {
         guard current.kind == kind else {
             let wanted = (orComma ? "`,` or " : "") + ExpressionToken(kind: kind, offset: 0).quoted
+            let unclosed = ExpressionSyntaxError.Unclosed(bracket: opener, offset: openedAt)
             throw ExpressionSyntaxError(
                 "expected \(wanted), found \(current.quoted)",
-                hint: "to close the `\(opener)` at offset \(openedAt)", at: current.offset)
+                hint: unclosed.hint(at: "character \(openedAt + 1) of the expression"), unclosed: unclosed, at: current.offset)
         }
         advance()
     }

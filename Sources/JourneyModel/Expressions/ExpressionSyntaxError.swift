@@ -12,10 +12,26 @@ public struct ExpressionSyntaxError: Error, Sendable, Hashable, CustomStringConv
     /// 0-based offset into the expression text where the problem is; the text's
     /// length when the problem is that the expression ended too soon.
     public var offset: Int
+    /// The bracket left open when a closing one was expected, and its offset: a front end
+    /// that knows where the text sits in its file says where the bracket is there, as the
+    /// ``hint`` can only say where it is in the expression.
+    public var unclosed: Unclosed?
 
-    public init(_ message: String, hint: String? = nil, at offset: Int) {
+    /// A bracket that an expression opens and never closes.
+    public struct Unclosed: Sendable, Hashable {
+        public var bracket: String
+        public var offset: Int
+
+        /// The hint for it, given where the bracket is (`12:30`, or `character 5 of the expression`).
+        public func hint(at place: String) -> String {
+            "to close the `\(bracket)` at \(place)"
+        }
+    }
+
+    public init(_ message: String, hint: String? = nil, unclosed: Unclosed? = nil, at offset: Int) {
         self.message = message
         self.hint = hint
+        self.unclosed = unclosed
         self.offset = offset
     }
 
