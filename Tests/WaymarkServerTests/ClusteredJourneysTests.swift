@@ -75,8 +75,16 @@ struct ClusteredJourneysTests {
         let accepted = try await NodeClient(baseURL: urls["node2"]!, timeout: 10).post("/v1/events", json: .array(events))
         #expect(accepted.status == 202, "\(accepted.text)")
         let expected = Set((0..<customers).map { "promo/1/offer/1/customer-\($0)" })
-        try await eventually(timeout: .seconds(120), "every customer got the offer") {
-            Set(["node1", "node2"].flatMap(cluster.deliveredKeys)).isSuperset(of: expected)
+        do {
+            try await eventually(timeout: .seconds(120), "every customer got the offer") {
+                Set(["node1", "node2"].flatMap(cluster.deliveredKeys)).isSuperset(of: expected)
+            }
+        } catch {
+            // Once seen in a loaded CI run and never since: what the nodes were doing is the lead.
+            let missing = expected.subtracting(["node1", "node2"].flatMap(cluster.deliveredKeys)).sorted()
+            Issue.record("not delivered: \(missing)\nshard leases: \((try? await cluster.leaseCounts()) ?? [:])")
+            for name in ["node1", "node2"] { Issue.record("\(name)'s log, last lines:\n\(nodes[name]!.logTail())") }
+            throw error
         }
         #expect(cluster.deliveredKeys("node1").contains { $0.hasPrefix("promo/") }, "node1's shards ran it")
         #expect(cluster.deliveredKeys("node2").contains { $0.hasPrefix("promo/") }, "node2's shards ran it")

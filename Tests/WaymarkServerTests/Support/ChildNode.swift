@@ -16,6 +16,11 @@ final class ChildNode: Sendable {
 
     var isRunning: Bool { child.isRunning }
 
+    /// The last `count` lines of the node's log, to attach to a failure that waited on it.
+    func logTail(_ count: Int = 60) -> String {
+        output.split(separator: "\n", omittingEmptySubsequences: false).suffix(count).joined(separator: "\n")
+    }
+
     func signal(_ signal: Int32) {
         child.signal(signal)
     }
