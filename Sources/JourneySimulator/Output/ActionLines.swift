@@ -71,6 +71,21 @@ enum ActionLines {
     }
 }
 
+/// Formats actions as `actions.jsonl` lines, each instant's text once for a run of actions at
+/// it (actions come in bursts at one instant).
+struct ActionLineWriter: Sendable {
+    private var lastTime: (time: Date, text: String)?
+
+    mutating func append(_ actions: ArraySlice<ActionRecord>, to buffer: inout [UInt8]) {
+        var last = lastTime
+        for action in actions {
+            if last?.time != action.time { last = (action.time, Timestamp.format(action.time)) }
+            ActionLines.append(action, time: last!.text, to: &buffer)
+        }
+        lastTime = last
+    }
+}
+
 /// A file written through a buffer, for outputs of millions of lines. Used by one
 /// task at a time; the lock makes that safe to state (and costs nothing uncontended).
 final class BufferedFile: Sendable {
