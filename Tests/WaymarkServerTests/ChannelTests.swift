@@ -86,6 +86,31 @@ import WaymarkServer
         }
     }
 
+    @Test func theStatusDecidesHoweverLargeTheAnswersBodyIs() async throws {
+        let receiver = WebhookReceiver()
+        receiver.answerWithBody(bytes: 200_000)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await receiver.run() }
+            let base = "http://127.0.0.1:\(await receiver.listening.wait())"
+            let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+            let adapter = WebhookChannelAdapter(url: base + "/email", timeout: 5, addressField: "email", client: .shared, renderer: nil, logger: logger)
+            let delivery = Delivery(message: Self.message(), body: "hello", attempt: 1)
+
+            // A 200 with a long answer was delivered: retrying it would send the message again.
+            try await adapter.deliver(delivery)
+            // A 400 with a long answer is a refusal: final, not retried.
+            receiver.failNext(1, status: 400)
+            do {
+                try await adapter.deliver(delivery)
+                Issue.record("a 400 was taken as success")
+            } catch let error as DeliveryError {
+                #expect(!error.isRetryable, "\(error)")
+            }
+            #expect(receiver.received.count == 2)
+            group.cancelAll()
+        }
+    }
+
     @Test func theFileChannelAppendsRenderedLinesAndConsentIsHonoured() async throws {
         let journey = """
             journey: hello

@@ -41,11 +41,13 @@ public struct WebhookChannelAdapter: ChannelAdapter {
         let response: HTTPClientResponse
         do {
             response = try await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)), logger: logger)
-            // Read (and drop) the body so the connection can be reused.
-            _ = try await response.body.collect(upTo: 64 * 1024)
         } catch {
             throw DeliveryError(retryable: true, "request to \(request.url) failed: \(error)")
         }
+        // The status decides. The body is read and dropped so the connection can be reused,
+        // but a long or broken body does not turn an answer the receiver gave into a failure:
+        // a 200 with a large body was delivered, and retrying it would only repeat the message.
+        await Self.drain(response.body)
         switch response.status.code {
         case 200..<400: return
         case 408, 429, 500...: throw DeliveryError(retryable: true, "\(request.url) answered \(response.status.code)")
@@ -101,6 +103,18 @@ public struct WebhookChannelAdapter: ChannelAdapter {
             "data": message.data ?? .null,
             "attempt": .int(delivery.attempt),
         ])
+    }
+
+    /// Reads and drops up to `limit` bytes of a response body; past that (or on an error) the
+    /// rest is abandoned, which closes the connection instead of reusing it.
+    static func drain(_ body: HTTPClientResponse.Body, limit: Int = 1 << 20) async {
+        var read = 0
+        do {
+            for try await chunk in body {
+                read += chunk.readableBytes
+                if read > limit { break }
+            }
+        } catch {}
     }
 
     static func looksLikeJSON(_ text: String) -> Bool {

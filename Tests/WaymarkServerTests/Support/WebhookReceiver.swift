@@ -19,6 +19,7 @@ final class WebhookReceiver: Sendable {
         var received: [Received] = []
         var failuresLeft = 0
         var failureStatus = 500
+        var responseBodyBytes = 0
         var waiters: [Int: (predicate: @Sendable ([Received]) -> Bool, continuation: CheckedContinuation<Void, Never>)] = [:]
         var nextWaiter = 0
     }
@@ -29,6 +30,11 @@ final class WebhookReceiver: Sendable {
     /// Answers the next `count` requests with `status` instead of 200.
     func failNext(_ count: Int, status: Int = 500) {
         state.withLock { $0.failuresLeft = count; $0.failureStatus = status }
+    }
+
+    /// Answers every request with a body of `bytes` bytes (0: an empty body).
+    func answerWithBody(bytes: Int) {
+        state.withLock { $0.responseBodyBytes = bytes }
     }
 
     var received: [Received] { state.withLock { $0.received } }
@@ -95,7 +101,11 @@ final class WebhookReceiver: Sendable {
         router.on("**", method: .post) { request, _ -> Response in
             let buffer = try await request.body.collect(upTo: 1 << 20)
             let status = self.record(request, body: String(buffer: buffer))
-            return Response(status: HTTPResponse.Status(code: status))
+            let bytes = self.state.withLock { $0.responseBodyBytes }
+            guard bytes > 0 else { return Response(status: HTTPResponse.Status(code: status)) }
+            return Response(
+                status: HTTPResponse.Status(code: status),
+                body: ResponseBody(byteBuffer: ByteBuffer(repeating: UInt8(ascii: "x"), count: bytes)))
         }
         let slot = listening
         let app = Application(
