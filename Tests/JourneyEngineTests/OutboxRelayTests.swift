@@ -137,6 +137,30 @@ import WaymarkTestSupport
         #expect(clock.now() >= Self.start.addingTimeInterval(3), "four deliveries at 1/s need three virtual seconds")
     }
 
+    @Test func theRateLimitHoldsForEveryShardTogether() async throws {
+        // A node runs one relay per shard, all made from one configuration: `rate_limit: 1`
+        // is one delivery per second on the channel, not one per shard.
+        let clock = VirtualClock(start: Self.start)
+        let adapter = RecordingChannelAdapter()
+        let configuration = OutboxRelay.Configuration(adapters: ["email": adapter], rateLimits: ["email": 1])
+        var relays: [OutboxRelay] = []
+        for shard in 0..<4 {
+            let store = InMemoryShardStore()
+            try await store.commit(ShardCommit(outbox: [Self.message("k\(shard)", customer: "c\(shard)")]))
+            relays.append(OutboxRelay(
+                store: store, configuration: configuration, clock: clock, seed: UInt64(shard),
+                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
+        }
+        let delivering = relays.map { relay in Task { await relay.deliverDue() } }
+        while adapter.deliveries.count < 4 {
+            while clock.sleeperCount < 3 - adapter.deliveries.count + 1 && adapter.deliveries.count < 4 { await Task.yield() }
+            #expect(adapter.deliveries.count <= 1 + Int(clock.now().timeIntervalSince(Self.start)), "more than one token per second")
+            clock.advance(by: 1)
+        }
+        for task in delivering { _ = await task.value }
+        #expect(clock.now() >= Self.start.addingTimeInterval(3), "four deliveries at 1/s need three virtual seconds")
+    }
+
     @Test(arguments: [1, 16])
     func differentCustomersOverlapWhileOneCustomersSendsStayInOrder(concurrentCustomers: Int) async throws {
         let store = InMemoryShardStore()

@@ -1,6 +1,7 @@
 import Foundation
 import JourneyRuntime
 import Logging
+import Synchronization
 
 /// Takes sends out of a shard's outbox and delivers them through channel
 /// adapters: rate-limited per channel, retried with backoff and jitter,
@@ -16,6 +17,9 @@ public actor OutboxRelay {
         public var retry: RetryPolicy
         /// Deliveries per second per channel; absent means unlimited.
         public var rateLimits: [String: Double]
+        /// The token buckets behind `rateLimits`. Every relay made from this configuration (one per
+        /// shard) shares them, so a channel's limit holds for the node, not for each shard.
+        public var rateLimiters: ChannelRateLimiters
         /// How often to look for retries that became due when nothing else wakes the relay.
         public var pollInterval: TimeInterval
         /// Customers whose sends are in flight at once. One customer's sends always go one after
@@ -34,6 +38,7 @@ public actor OutboxRelay {
             self.renderer = renderer
             self.retry = retry
             self.rateLimits = rateLimits
+            self.rateLimiters = ChannelRateLimiters()
             self.pollInterval = pollInterval
         }
     }
@@ -43,7 +48,6 @@ public actor OutboxRelay {
     let clock: any JourneyClock
     let logger: Logger
     private var random: SplitMix64
-    private var limiters: [String: RateLimiter] = [:]
     nonisolated let wakeup = Wakeup()
     /// Outcomes so far, for metrics: (channel, outcome) → count.
     public private(set) var outcomes: [DeliveryOutcomeKey: Int] = [:]
@@ -174,19 +178,33 @@ public actor OutboxRelay {
 
     private func waitForRateLimit(_ channel: String) async {
         guard let rate = configuration.rateLimits[channel], rate > 0 else { return }
-        // The limiter is read and written back with no suspension in between: lanes waiting
-        // at the same time each see the tokens the others took.
+        // The bucket is taken from under a lock: lanes and other shards' relays waiting at the
+        // same time each see the tokens the others took.
         while !Task.isCancelled {
-            var limiter = limiters[channel] ?? RateLimiter(ratePerSecond: rate, now: clock.now())
-            let until = limiter.take(now: clock.now())
-            limiters[channel] = limiter
-            guard let until else { return }
+            guard let until = configuration.rateLimiters.take(channel, ratePerSecond: rate, now: clock.now()) else { return }
             try? await clock.sleep(until: until)
         }
     }
 
     private func count(_ channel: String, _ outcome: DeliveryOutcomeKey.Outcome) {
         outcomes[DeliveryOutcomeKey(channel: channel, outcome: outcome), default: 0] += 1
+    }
+}
+
+/// One token bucket per channel, shared by the relays of every shard of a node.
+public final class ChannelRateLimiters: Sendable {
+    private let buckets = Mutex<[String: RateLimiter]>([:])
+
+    public init() {}
+
+    /// Takes a token of `channel` now, or returns when the next one will be there.
+    func take(_ channel: String, ratePerSecond rate: Double, now: Date) -> Date? {
+        buckets.withLock { buckets in
+            var limiter = buckets[channel] ?? RateLimiter(ratePerSecond: rate, now: now)
+            let until = limiter.take(now: now)
+            buckets[channel] = limiter
+            return until
+        }
     }
 }
 
