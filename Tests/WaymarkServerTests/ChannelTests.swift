@@ -42,6 +42,15 @@ import WaymarkServer
         #expect(throws: RenderError.self) { try renderer.render(Self.message(template: "missing")) }
     }
 
+    @Test func aRunWithoutAVariantOrEntryTimeRendersThemAsNothing() throws {
+        let renderer = try Self.renderer(["t.mustache": "[{{journey.variant}}][{{journey.entered_at}}]{{#journey.variant}}in a split{{/journey.variant}}{{^journey.variant}}no split{{/journey.variant}}"])
+        var message = Self.message(template: "t")
+        message.enteredAt = nil
+        #expect(try renderer.render(message) == "[][]no split")
+        message.variant = "coupon"
+        #expect(try renderer.render(message) == "[coupon][]in a split")
+    }
+
     @Test func aTemplateThatDoesNotParseStopsTheStart() {
         #expect(throws: RenderError.self) { try Self.renderer(["broken.mustache": "{{#open}} never closed"]) }
     }

@@ -16,8 +16,9 @@ enum MustacheContext {
             "profile": value(.object(profile)),
             "journey": [
                 "id": message.journeyID, "version": message.version, "run": message.run, "step": message.stepID,
-                "variant": message.variant as Any,
-                "entered_at": message.enteredAt.map(Timestamp.format) as Any,
+                // Absent values are NSNull, which renders as nothing; an `Optional` in `Any` would print `nil`.
+                "variant": message.variant ?? NSNull() as Any,
+                "entered_at": message.enteredAt.map(Timestamp.format) ?? NSNull() as Any,
             ] as [String: Any],
             "channel": message.channel,
             "data": value(message.data ?? .object([:])),
