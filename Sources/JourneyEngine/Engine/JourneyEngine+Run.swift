@@ -30,6 +30,10 @@ extension JourneyEngine: Service {
             for shard in shards { shard.stopAccepting() }
             for _ in shards { try await group.next() }
             group.cancelAll()
+            // The relays finish the deliveries in flight and record their outcomes before the
+            // stores close; what was not attempted yet stays pending for the next start.
+            relayTasks.forEach { $0.cancel() }
+            for task in relayTasks { await task.value }
         }
         logger.info("engine stopped")
     }

@@ -106,8 +106,11 @@ public actor OutboxRelay {
             }
         }
         if !updates.isEmpty {
+            // Recorded even when the relay is stopping: these adapters succeeded (or failed), and an
+            // outcome lost here would send the same messages again at the next start.
+            let store = store
             do {
-                try await store.updateOutbox(updates)
+                try await Task { try await store.updateOutbox(updates) }.value
             } catch {
                 // The adapters succeeded but the outcome was not recorded: the same keys go out again, and
                 // the receivers' idempotency keeps them single.
@@ -133,13 +136,15 @@ public actor OutboxRelay {
     }
 
     /// One customer's due sends, one after another; stops early when the relay is stopping
-    /// (a shutdown, or a shard moving to another node), leaving the rest pending.
+    /// (a shutdown, or a shard moving to another node), leaving the rest pending. An attempt
+    /// already under way is not cancelled: its request is in flight at the receiver, so it
+    /// finishes (within the channel's timeout) and its outcome is recorded.
     private func deliver(_ lane: [OutboxEntry]) async -> [OutboxUpdate] {
         var updates: [OutboxUpdate] = []
         for entry in lane {
             await waitForRateLimit(entry.message.channel)
             if Task.isCancelled { break }
-            updates.append(await attempt(entry))
+            updates.append(await Task { await self.attempt(entry) }.value)
         }
         return updates
     }
