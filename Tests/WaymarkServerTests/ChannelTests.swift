@@ -63,6 +63,25 @@ import WaymarkServer
         #expect(json == ["who": "Mei", "n": 3, "tags": ["Oolong", "fixed"]])
     }
 
+    @Test func webhookBodiesHeadersAndURLsCarryValuesWithoutHTMLEntities() throws {
+        let renderer = try Self.renderer([:])
+        var message = Self.message(
+            kind: .webhook,
+            webhook: Webhook(
+                url: "https://crm.example/c/{{customer_id}}?name={{profile.first_name}}", headers: ["X-Name": "{{profile.first_name}}"],
+                body: .json(["cid": "{{customer_id}}", "name": "{{profile.first_name}}", "raw": "{{{profile.first_name}}}"])))
+        message.customerID = "O'Brien & Co"
+        message.profile = ["first_name": "Zoë <3 \"x\""]
+        let body = try #require(try renderer.render(message))
+        let json = try JSONDecoder().decode(JSONValue.self, from: Data(body.utf8))
+        #expect(json == ["cid": "O'Brien & Co", "name": "Zoë <3 \"x\"", "raw": "Zoë <3 \"x\""], "a CRM gets the values, not HTML entities")
+        #expect(
+            try renderer.renderInline(message.webhook!.url, for: message, escaping: .url)
+                == "https://crm.example/c/O%27Brien%20%26%20Co?name=Zo%C3%AB%20%3C3%20%22x%22")
+        #expect(try renderer.renderInline("{{profile.first_name}}", for: message, escaping: .text) == "Zoë <3 \"x\"")
+        #expect(try renderer.renderInline("{{profile.first_name}}", for: message) == "Zoë &lt;3 &quot;x&quot;", "message texts keep Mustache's HTML escaping")
+    }
+
     @Test func webhookFailuresAreRetryableOnlyWhenRetryingCanHelp() async throws {
         let receiver = WebhookReceiver()
         try await withThrowingTaskGroup(of: Void.self) { group in

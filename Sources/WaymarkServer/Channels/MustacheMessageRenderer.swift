@@ -51,8 +51,8 @@ public final class MustacheMessageRenderer: MessageRenderer {
     }
 
     /// Renders a Mustache text (a webhook URL or header) against a message's context.
-    public func renderInline(_ text: String, for message: OutboundMessage) throws -> String {
-        try renderInline(text, context: MustacheContext.make(for: message))
+    public func renderInline(_ text: String, for message: OutboundMessage, escaping: TemplateEscaping = .html) throws -> String {
+        try renderInline(text, context: MustacheContext.make(for: message), escaping: escaping)
     }
 
     private func renderFile(_ name: String, channel: String?, context: [String: Any]) throws -> String {
@@ -65,19 +65,53 @@ public final class MustacheMessageRenderer: MessageRenderer {
         return template.render(context, library: library)
     }
 
-    private func renderInline(_ text: String, context: [String: Any]) throws -> String {
+    private func renderInline(_ text: String, context: [String: Any], escaping: TemplateEscaping = .html) throws -> String {
         guard text.contains("{{") else { return text }
-        return try inline.template(for: text).render(context, library: library)
+        return try inline.template(for: escaping.pragma + text).render(context, library: library)
     }
 
-    /// A JSON body whose string leaves are templates.
+    /// A JSON body whose string leaves are templates. The leaves are plain text: the JSON
+    /// encoding escapes what JSON needs, and HTML entities would only corrupt the values.
     private func renderLeaves(_ value: JSONValue, context: [String: Any]) -> JSONValue {
         switch value {
-        case .string(let text): return .string((try? renderInline(text, context: context)) ?? text)
+        case .string(let text): return .string((try? renderInline(text, context: context, escaping: .text)) ?? text)
         case .array(let items): return .array(items.map { renderLeaves($0, context: context) })
         case .object(let fields): return .object(fields.mapValues { renderLeaves($0, context: context) })
         default: return value
         }
+    }
+}
+
+/// How `{{name}}` escapes the value it inserts (`{{{name}}}` never escapes).
+public enum TemplateEscaping: Sendable {
+    /// Mustache's default: `& < > " '` become HTML entities (message templates).
+    case html
+    /// Inserted as is (webhook header values and the string leaves of a JSON body).
+    case text
+    /// Percent-encoded but for letters, digits and `-._~`, so a value stays one path segment or
+    /// query value (webhook URLs).
+    case url
+
+    var pragma: String {
+        switch self {
+        case .html: return ""
+        case .text: return "{{%CONTENT_TYPE:TEXT}}"
+        case .url:
+            _ = URLComponentContentType.registered
+            return "{{%CONTENT_TYPE:\(URLComponentContentType.name)}}"
+        }
+    }
+}
+
+/// Percent-encodes what a template inserts into a URL.
+struct URLComponentContentType: MustacheContentType {
+    static let name = "WAYMARK_URL_COMPONENT"
+    static let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    /// Registers the type with swift-mustache once, on first use.
+    static let registered: Void = MustacheContentTypes.register(URLComponentContentType(), named: name)
+
+    func escapeText(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: Self.allowed) ?? text
     }
 }
 

@@ -59,11 +59,11 @@ public struct WebhookChannelAdapter: ChannelAdapter {
         let message = delivery.message
         var request: HTTPClientRequest
         if message.kind == .webhook, let webhook = message.webhook {
-            let target = try renderer?.renderInline(webhook.url, for: message) ?? webhook.url
+            let target = try renderer?.renderInline(webhook.url, for: message, escaping: .url) ?? webhook.url
             request = HTTPClientRequest(url: target)
             request.method = HTTPMethod(rawValue: webhook.method.uppercased())
             for (name, value) in webhook.headers.sorted(by: { $0.key < $1.key }) {
-                request.headers.replaceOrAdd(name: name, value: try renderer?.renderInline(value, for: message) ?? value)
+                request.headers.replaceOrAdd(name: name, value: try renderer?.renderInline(value, for: message, escaping: .text) ?? value)
             }
             if let body = delivery.body {
                 if request.headers["Content-Type"].isEmpty {
