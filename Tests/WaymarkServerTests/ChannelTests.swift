@@ -139,6 +139,16 @@ import WaymarkServer
         }
     }
 
+    @Test func theFileChannelsLineCarriesTheAddressAndData() throws {
+        var message = Self.message(channel: "push")
+        message.profile = ["device": ["token": "tok-1"]]
+        let line = FileChannelAdapter.line(for: Delivery(message: message, body: "hi", attempt: 1), addressField: "device.token")
+        let json = try JSONDecoder().decode(JSONValue.self, from: Data(line.utf8))
+        #expect(json[path: ["address"]] == "tok-1", "an importer reading the file needs to know where the message goes")
+        #expect(json[path: ["data"]] == ["code": "SAVE10", "percent": 10])
+        #expect(json[path: ["idempotency_key"]] == "cart/1/remind/1/mei")
+    }
+
     @Test func theFileChannelAppendsRenderedLinesAndConsentIsHonoured() async throws {
         let journey = """
             journey: hello

@@ -13,9 +13,12 @@ public final class FileChannelAdapter: ChannelAdapter {
 
     private let state: Mutex<State>
     public let path: String
+    /// The profile field written as `address` (the channel's `address_field`), as a webhook channel sends it.
+    public let addressField: String?
 
-    public init(path: String) throws {
+    public init(path: String, addressField: String? = nil) throws {
         self.path = path
+        self.addressField = addressField
         if !FileManager.default.fileExists(atPath: path) {
             FileManager.default.createFile(atPath: path, contents: nil)
         }
@@ -36,7 +39,7 @@ public final class FileChannelAdapter: ChannelAdapter {
     }
 
     public func deliver(_ delivery: Delivery) async throws {
-        let line = Self.line(for: delivery)
+        let line = Self.line(for: delivery, addressField: addressField)
         try state.withLock { state in
             guard !state.keys.contains(delivery.idempotencyKey) else { return }
             do {
@@ -49,9 +52,11 @@ public final class FileChannelAdapter: ChannelAdapter {
         }
     }
 
-    /// The JSON line for a delivery: stable key order, UTC times.
-    public static func line(for delivery: Delivery) -> String {
+    /// The JSON line for a delivery: stable key order, UTC times. It carries what a webhook
+    /// channel's document does, so the provider's importer knows where to send (`address`).
+    public static func line(for delivery: Delivery, addressField: String? = nil) -> String {
         let message = delivery.message
+        let address = addressField.map { message.profile[path: $0.split(separator: ".").map(String.init)] } ?? .null
         let value: JSONValue = .object([
             "idempotency_key": .string(message.idempotencyKey),
             "time": .string(Timestamp.format(message.time)),
@@ -63,7 +68,9 @@ public final class FileChannelAdapter: ChannelAdapter {
             "channel": .string(message.channel),
             "template": message.template.map(JSONValue.string) ?? .null,
             "variant": message.variant.map(JSONValue.string) ?? .null,
+            "address": address,
             "body": delivery.body.map(JSONValue.string) ?? .null,
+            "data": message.data ?? .null,
         ])
         return value.description
     }

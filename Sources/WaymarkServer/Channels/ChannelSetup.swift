@@ -33,7 +33,7 @@ struct ChannelSetup {
                     url: channel.url, timeout: channel.timeout, addressField: channel.addressField, client: client, renderer: renderer,
                     logger: channelLogger)
             case .file:
-                adapter = try FileChannelAdapter(path: channel.path!)
+                adapter = try FileChannelAdapter(path: channel.path!, addressField: channel.addressField)
             case .log:
                 adapter = LogChannelAdapter(logger: channelLogger)
             }
