@@ -16,6 +16,16 @@ import WaymarkServer
         """
     }
 
+    @Test func theBearerSchemeIsCaseInsensitive() async throws {
+        try await TestNode.run(config: Self.config) { node in
+            let anonymous = node.client()
+            for scheme in ["bearer", "BEARER", "Bearer"] {
+                let answer = try await anonymous.send(.GET, "/v1/journeys", headers: [("Authorization", "\(scheme) \(Self.admin)")])
+                #expect(answer.status == 200, "\(scheme)")
+            }
+        }
+    }
+
     @Test func tokensAllowAndDenyByRole() async throws {
         try await TestNode.run(config: Self.config) { node in
             let anonymous = node.client()
