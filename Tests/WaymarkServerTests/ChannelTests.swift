@@ -23,12 +23,12 @@ import WaymarkServer
             variant: nil, enteredAt: Date(timeIntervalSince1970: 1_709_996_400))
     }
 
-    static func renderer(_ templates: [String: String]) throws -> MustacheMessageRenderer {
+    static func renderer(_ templates: [String: String], htmlChannels: Set<String> = ["email"]) throws -> MustacheMessageRenderer {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("waymark-templates-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for (name, text) in templates { try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
         defer { try? FileManager.default.removeItem(at: folder) }
-        return try MustacheMessageRenderer(directory: folder.path)
+        return try MustacheMessageRenderer(directory: folder.path, htmlChannels: htmlChannels)
     }
 
     @Test func theChannelSpecificTemplateWinsAndSeesTheWholeContext() throws {
@@ -49,6 +49,33 @@ import WaymarkServer
         #expect(try renderer.render(message) == "[][]no split")
         message.variant = "coupon"
         #expect(try renderer.render(message) == "[coupon][]in a split")
+    }
+
+    /// `{{name}}` escapes HTML only on HTML channels (`email` unless configured otherwise): an SMS
+    /// or a push carries `Tom & Jerry's`, never `Tom &amp; Jerry&#39;s`. `{{{name}}}` never escapes,
+    /// and a template may choose for itself with a content-type pragma.
+    @Test func onlyHTMLChannelsEscapeWhatTemplatesInsert() throws {
+        let templates = ["note.mustache": "Hi {{profile.first_name}} / {{{profile.first_name}}}", "forced.mustache": "{{%CONTENT_TYPE:HTML}}{{profile.first_name}}"]
+        let renderer = try Self.renderer(templates)
+        var message = Self.message(channel: "sms", template: "note")
+        message.profile = ["first_name": "Tom & Jerry's <b>"]
+        #expect(try renderer.render(message) == "Hi Tom & Jerry's <b> / Tom & Jerry's <b>")
+        message.channel = "email"
+        #expect(try renderer.render(message) == "Hi Tom &amp; Jerry&#39;s &lt;b&gt; / Tom & Jerry's <b>")
+        message.channel = "push"
+        message.template = nil
+        message.message = "{{profile.first_name}}!"
+        #expect(try renderer.render(message) == "Tom & Jerry's <b>!")
+        message.channel = "sms"
+        message.template = "forced"
+        #expect(try renderer.render(message) == "Tom &amp; Jerry&#39;s &lt;b&gt;")
+        // The channels are the node's to say: here in-app messages are HTML and email is text.
+        let configured = try Self.renderer(templates, htmlChannels: ["in_app"])
+        message.template = "note"
+        message.channel = "in_app"
+        #expect(try configured.render(message) == "Hi Tom &amp; Jerry&#39;s &lt;b&gt; / Tom & Jerry's <b>")
+        message.channel = "email"
+        #expect(try configured.render(message) == "Hi Tom & Jerry's <b> / Tom & Jerry's <b>")
     }
 
     @Test func aTemplateThatDoesNotParseStopsTheStart() {

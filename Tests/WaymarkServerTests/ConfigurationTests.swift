@@ -27,6 +27,7 @@ import WaymarkServer
         #expect(sms.consentFlag == "sms")
         #expect(sms.maxAttempts == 5)
         #expect(sms.timeout == 5)
+        #expect(sms.escape == .text)
         #expect(configuration.channels["push"]?.path == "/var/lib/waymark/push.jsonl")
     }
 
@@ -44,6 +45,15 @@ import WaymarkServer
         let configuration = try NodeConfiguration.parse("durability: normal\ncheckpoint_pages: 250\n", file: "node.yaml")
         #expect(configuration.checkpointPages == 250)
         #expect(NodeConfiguration().checkpointPages == 10_000)
+    }
+
+    /// `escape` says whether `{{name}}` escapes HTML in a channel's messages: `email` by default, no other.
+    @Test func onlyEmailEscapesHTMLUnlessAChannelSaysOtherwise() throws {
+        #expect(NodeConfiguration().htmlChannels == ["email"])
+        let configuration = try NodeConfiguration.parse(
+            "channels:\n  email: { adapter: log, escape: text }\n  in_app: { adapter: log, escape: html }\n  sms: { adapter: log }\n", file: "node.yaml")
+        #expect(configuration.channels["in_app"]?.escape == .html)
+        #expect(configuration.htmlChannels == ["in_app"])
     }
 
     @Test func packingIdleStateCanBeTurnedOff() throws {
@@ -65,6 +75,7 @@ import WaymarkServer
         ("passivation:\n  timer_window: 0\n", 2, .invalidValue, "at least 1"),
         ("passivation:\n  compact_after: later\n", 2, .invalidValue, "duration"),
         ("auth: yes\n", 1, .wrongType, "map"),
+        ("channels:\n  sms:\n    adapter: log\n    escape: markdown\n", 4, .invalidValue, "html, text"),
     ]
 
     @Test func mistakesAreReportedWithTheirLine() {

@@ -10,29 +10,49 @@ import Mustache
 /// Templates are parsed once at start, so a syntax error stops the node
 /// instead of dead-lettering messages hours later. Inline `message:` texts and
 /// webhook bodies are Mustache too; they are parsed on first use and cached.
+///
+/// `{{name}}` escapes HTML only on the channels whose messages are HTML (`email`
+/// unless configured otherwise): an SMS, a push or a WeChat message carries the
+/// text as it is, never `Tom &amp; Jerry`. `{{{name}}}` never escapes, and a
+/// template may still choose for itself with `{{%CONTENT_TYPE:HTML}}` or `TEXT`.
 public final class MustacheMessageRenderer: MessageRenderer {
     /// File names (`cart_reminder.email.mustache`), for journey validation.
     public let fileNames: Set<String>
     public let directory: String
+    /// Channels whose messages are HTML, where `{{name}}` escapes; plain text everywhere else.
+    public let htmlChannels: Set<String>
+    /// The templates as written: `{{name}}` escapes HTML.
     private let library: MustacheLibrary
+    /// The same templates with `{{name}}` inserting plain text.
+    private let textLibrary: MustacheLibrary
     private let inline = InlineTemplateCache()
 
     /// Loads every `*.mustache` file of `directory` (a missing folder means no templates).
-    public init(directory: String) throws {
+    public init(directory: String, htmlChannels: Set<String> = ["email"]) throws {
         self.directory = directory
+        self.htmlChannels = htmlChannels
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".mustache") }
         var templates: [String: MustacheTemplate] = [:]
+        var textTemplates: [String: MustacheTemplate] = [:]
         for name in names {
             let path = (directory as NSString).appendingPathComponent(name)
             let text = try String(contentsOfFile: path, encoding: .utf8)
+            let key = String(name.dropLast(".mustache".count))
             do {
-                templates[String(name.dropLast(".mustache".count))] = try MustacheTemplate(string: text)
+                templates[key] = try MustacheTemplate(string: text)
+                textTemplates[key] = try MustacheTemplate(string: TemplateEscaping.text.pragma + text)
             } catch {
                 throw RenderError(template: path, message: "cannot parse the template: \(error)")
             }
         }
         fileNames = Set(names)
         library = MustacheLibrary(templates: templates)
+        textLibrary = MustacheLibrary(templates: textTemplates)
+    }
+
+    /// How `{{name}}` escapes in messages on `channel`.
+    public func escaping(for channel: String) -> TemplateEscaping {
+        htmlChannels.contains(channel) ? .html : .text
     }
 
     public func render(_ message: OutboundMessage) throws -> String? {
@@ -47,7 +67,7 @@ public final class MustacheMessageRenderer: MessageRenderer {
         if let name = message.template {
             return try renderFile(name, channel: message.channel, context: context)
         }
-        return try message.message.map { try renderInline($0, context: context) }
+        return try message.message.map { try renderInline($0, context: context, escaping: escaping(for: message.channel)) }
     }
 
     /// Renders a Mustache text (a webhook URL or header) against a message's context.
@@ -55,8 +75,9 @@ public final class MustacheMessageRenderer: MessageRenderer {
         try renderInline(text, context: MustacheContext.make(for: message), escaping: escaping)
     }
 
-    private func renderFile(_ name: String, channel: String?, context: [String: Any]) throws -> String {
-        if let channel, let template = library.getTemplate(named: "\(name).\(channel)") {
+    private func renderFile(_ name: String, channel: String, context: [String: Any]) throws -> String {
+        let library = escaping(for: channel) == .html ? library : textLibrary
+        if let template = library.getTemplate(named: "\(name).\(channel)") {
             return template.render(context, library: library)
         }
         guard let template = library.getTemplate(named: name) else {

@@ -7,7 +7,7 @@ extension NodeConfiguration {
         "host", "port", "data", "shard_count", "durability", "checkpoint_pages", "journeys", "auth", "passivation", "channels", "retry", "limits",
         "cluster",
     ]
-    static let channelKeys = ["adapter", "url", "path", "rate_limit", "address_field", "consent_flag", "max_attempts", "timeout"]
+    static let channelKeys = ["adapter", "url", "path", "rate_limit", "address_field", "consent_flag", "max_attempts", "timeout", "escape"]
 
     /// Reads a config file. Unknown keys, wrong types and bad values are errors with their line.
     public static func load(file: String) throws -> NodeConfiguration {
@@ -120,6 +120,7 @@ extension NodeConfiguration {
                 case "consent_flag": channel.consentFlag = try setting.string("\(what).consent_flag")
                 case "max_attempts": channel.maxAttempts = try setting.int("\(what).max_attempts", atLeast: 1)
                 case "timeout": channel.timeout = try setting.duration("\(what).timeout")
+                case "escape": channel.escape = try setting.oneOf("\(what).escape", Channel.Escape.self)
                 default: break
                 }
             }

@@ -93,10 +93,30 @@ public struct NodeConfiguration: Sendable, Hashable {
         public var maxAttempts: Int = 8
         /// How long one webhook request may take.
         public var timeout: TimeInterval = 10
+        /// Whether `{{name}}` in this channel's templates escapes HTML; nil: only on `email`.
+        public var escape: Escape?
+
+        /// What a channel's messages are: HTML, where inserted values are escaped, or plain text.
+        public enum Escape: String, Sendable, Hashable, CaseIterable {
+            case html, text
+        }
 
         public init(adapter: Adapter = .log) {
             self.adapter = adapter
         }
+    }
+
+    /// The channels whose messages are HTML (`{{name}}` escapes): `email`, unless its settings say
+    /// `escape: text`, and every channel whose settings say `escape: html`.
+    public var htmlChannels: Set<String> {
+        var names: Set<String> = ["email"]
+        for (name, channel) in channels {
+            switch channel.escape ?? (name == "email" ? .html : .text) {
+            case .html: names.insert(name)
+            case .text: names.remove(name)
+            }
+        }
+        return names
     }
 
     /// Backoff between delivery attempts: base · 2^(attempt−1), capped, with jitter.

@@ -32,7 +32,7 @@ public struct NodeOptions: Sendable {
 /// template that does not parse, a data directory made with another shard
 /// count) is reported here, before the node listens.
 public func buildApplication(_ configuration: NodeConfiguration, options: NodeOptions = NodeOptions(), logger: Logger) async throws -> WaymarkNode {
-    let renderer = try MustacheMessageRenderer(directory: configuration.templatesDirectory)
+    let renderer = try MustacheMessageRenderer(directory: configuration.templatesDirectory, htmlChannels: configuration.htmlChannels)
     let channels = try ChannelSetup(configuration: configuration, renderer: renderer, client: options.httpClient, logger: logger)
     let loaded = try loadJourneyFiles(configuration, knownChannels: channels.knownChannels, logger: logger)
     let definitions = loaded.map(\.definition)
