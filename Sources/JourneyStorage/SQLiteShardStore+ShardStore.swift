@@ -56,7 +56,7 @@ extension SQLiteShardStore {
             var results: [InboxAppendResult] = []
             results.reserveCapacity(inputs.count)
             for input in inputs {
-                if let id = input.eventID, !(try SeenEventRow.insertIfNew(id, db)) {
+                if let key = input.deduplicationKey, let id = input.eventID, !(try SeenEventRow.insertIfNew(key, legacyID: id, db)) {
                     results.append(.duplicate)
                     continue
                 }

@@ -40,6 +40,19 @@ struct InboxAndCommitConformanceTests {
         }
     }
 
+    @Test("an id is an event of one customer: another customer's event with the same id is a new event", arguments: StoreKind.allCases)
+    func idsAreOneCustomersEvents(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let results = try await store.append([
+                Fixture.event("7", customer: "alice"), Fixture.event("7", customer: "bob"), Fixture.event("7", customer: "alice"),
+                // A key that spells another pair's key if customer and id were simply joined.
+                Fixture.event("b/7", customer: "alice"), Fixture.event("7", customer: "alice/b"),
+            ])
+            #expect(results.sequences == [1, 2, nil, 3, 4])
+            #expect(try await store.append([Fixture.event("7", customer: "bob")]).sequences == [nil])
+        }
+    }
+
     @Test("events without an id and profile changes are never de-duplicated", arguments: StoreKind.allCases)
     func noIDNoDeduplication(kind: StoreKind) async throws {
         try await withStore(kind) { store in

@@ -39,6 +39,19 @@ struct SQLiteShardStoreTests {
         }
     }
 
+    @Test("an event id a store recorded before ids were keyed by customer is still a duplicate, for any customer")
+    func bareIDsFromOlderStoresStillCount() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("shard.sqlite").path
+            try SQLiteShardStore(path: path).close()
+            // As an older Waymark wrote it: the id alone.
+            try await DatabaseQueue(path: path).write { try $0.execute(sql: "INSERT INTO seen_events (id) VALUES ('e1')") }
+            let store = try SQLiteShardStore(path: path)
+            #expect(try await store.append([Fixture.event("e1", customer: "bob"), Fixture.event("e2", customer: "bob"), Fixture.event("e2", customer: "carol")]).sequences == [nil, 1, 2])
+            try store.close()
+        }
+    }
+
     @Test("a commit that fails part-way leaves nothing behind")
     func commitIsAtomic() async throws {
         let store = try SQLiteShardStore.inMemory()

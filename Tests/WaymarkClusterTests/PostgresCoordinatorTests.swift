@@ -84,13 +84,31 @@ struct PostgresCoordinatorTests {
         }
         let appended = results.compactMap { if case .appended(let entry) = $0 { entry } else { nil } }
         #expect(Set(appended.map(\.sequence)) == Set(1...Int64(appended.count)), "sequences are gapless and unique")
-        #expect(Set(appended.compactMap(\.input.eventID)).count == appended.count, "every event id accepted once")
+        #expect(Set(appended.compactMap(\.input.deduplicationKey)).count == appended.count, "every customer's event accepted once")
         #expect(results.count - appended.count > 0, "ids sent twice were refused the second time")
         let read = try await database.withCoordinator { coordinator in try await coordinator.inbox(shard: 1, after: 0, limit: 10_000) }
         #expect(read.map(\.sequence) == Array(1...Int64(appended.count)))
         #expect(Dictionary(uniqueKeysWithValues: read.map { ($0.sequence, $0.input) }) == Dictionary(uniqueKeysWithValues: appended.map { ($0.sequence, $0.input) }))
         let other = try await database.withCoordinator { coordinator in try await coordinator.inbox(shard: 0, after: 0, limit: 10) }
         #expect(other.isEmpty)
+    }
+
+    /// An id is an event of one customer: the same id for two customers of one shard is two
+    /// events. A bare id written before events were keyed by customer still counts as seen.
+    @Test func eventIDsAreOneCustomersAndOldBareIDsStillCount() async throws {
+        let database = try await PostgresTestDatabase.make()
+        try await database.withCoordinator { coordinator in try await coordinator.join(node, shardCount: 1) }
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let event: @Sendable (String, String) -> InboxInput = { id, customer in
+            InboxInput(payload: .event(CustomerEvent(id: id, customerID: customer, name: "x", time: now)), acceptedAt: now)
+        }
+        _ = try await database.column("INSERT INTO waymark_seen_events (shard, event_id) VALUES (0, 'old') RETURNING event_id")
+        let results = try await database.withCoordinator { coordinator in
+            try await coordinator.append(shard: 0, [event("7", "alice"), event("7", "bob"), event("7", "alice"), event("old", "carol")])
+        }
+        #expect(results.map { if case .appended(let entry) = $0 { entry.sequence } else { nil } } == [Int64(1), 2, nil, nil])
+        let again = try await database.withCoordinator { coordinator in try await coordinator.append(shard: 0, [event("7", "bob"), event("8", "bob")]) }
+        #expect(again.map { if case .appended(let entry) = $0 { entry.sequence } else { nil } } == [nil, Int64(3)])
     }
 
     @Test func snapshotsAreEpochCheckedAndDropTheInboxTheyCover() async throws {

@@ -56,7 +56,7 @@ public actor InMemoryShardStore: ShardStore {
     public func append(_ inputs: [InboxInput]) async throws -> [InboxAppendResult] {
         var results: [InboxAppendResult] = []
         for input in inputs {
-            if let id = input.eventID, !seenEventIDs.insert(id).inserted {
+            if let key = input.deduplicationKey, !seenEventIDs.insert(key).inserted {
                 results.append(.duplicate)
                 continue
             }

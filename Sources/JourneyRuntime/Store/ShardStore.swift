@@ -132,6 +132,16 @@ public struct InboxInput: Sendable, Hashable, Codable {
         return nil
     }
 
+    /// What a store remembers to recognise this event again: its id, for its customer.
+    ///
+    /// An id identifies an event of one customer: two customers' events may carry the same id
+    /// (a device's or a shop's own counter) and are both accepted. Keyed by the id alone, whether
+    /// the second was dropped depended on whether the two customers hashed to the same shard.
+    /// The customer id's length comes first, so no pair of ids spells another pair's key.
+    public var deduplicationKey: String? {
+        eventID.map { "\(customerID.utf8.count):\(customerID)/\($0)" }
+    }
+
     public var customerInput: CustomerInput {
         switch payload {
         case .event(let event): .event(event)

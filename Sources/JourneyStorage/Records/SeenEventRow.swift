@@ -1,20 +1,26 @@
 import GRDB
 
-/// A row of `seen_events`: the id of an event already accepted by this shard.
+/// A row of `seen_events`: an event already accepted by this shard, as its customer's
+/// event (``InboxInput/deduplicationKey``). Rows written before events were keyed by
+/// customer hold the bare id.
 struct SeenEventRow: Codable, FetchableRecord, TableRecord {
     static let databaseTableName = "seen_events"
 
     var id: String
 
-    /// Records `id` and says whether it was new.
+    /// Records `key` and says whether the event was new: neither its key nor, as older
+    /// stores wrote it, its bare `legacyID` is there yet.
     ///
     /// `ON CONFLICT DO NOTHING` plus the change count makes the check and the
     /// insert one statement, inside the transaction that appends to the inbox:
-    /// an id is marked seen exactly when its input is durably accepted, never
+    /// an event is marked seen exactly when its input is durably accepted, never
     /// one without the other.
-    static func insertIfNew(_ id: String, _ db: Database) throws -> Bool {
-        try db.cachedStatement(sql: "INSERT INTO seen_events (id) VALUES (?) ON CONFLICT (id) DO NOTHING")
-            .execute(arguments: [id])
+    static func insertIfNew(_ key: String, legacyID: String, _ db: Database) throws -> Bool {
+        try db.cachedStatement(sql: """
+            INSERT INTO seen_events (id) SELECT ? WHERE NOT EXISTS (SELECT 1 FROM seen_events WHERE id = ?)
+            ON CONFLICT (id) DO NOTHING
+            """)
+            .execute(arguments: [key, legacyID])
         return db.changesCount > 0
     }
 }

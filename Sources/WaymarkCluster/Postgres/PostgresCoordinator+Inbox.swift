@@ -19,21 +19,26 @@ extension PostgresCoordinator {
             let head = try await connection.query(
                 "SELECT last_sequence FROM waymark_inbox_heads WHERE shard = \(shard) FOR UPDATE", logger: logger)
             for try await sequence in head.decode(Int64.self) { last = sequence }
+            // Events are keyed by customer (``InboxInput/deduplicationKey``); a bare id is how rows
+            // were written before, and still counts as seen for any customer.
+            let keys = inputs.compactMap(\.deduplicationKey)
             let ids = inputs.compactMap(\.eventID)
             var fresh: Set<String> = []
-            if !ids.isEmpty {
+            if !keys.isEmpty {
                 let inserted = try await connection.query(
                     """
-                    INSERT INTO waymark_seen_events (shard, event_id) SELECT \(shard), unnest(\(ids)::text[])
+                    INSERT INTO waymark_seen_events (shard, event_id)
+                    SELECT \(shard), seen.key FROM unnest(\(keys)::text[], \(ids)::text[]) AS seen(key, id)
+                    WHERE NOT EXISTS (SELECT 1 FROM waymark_seen_events old WHERE old.shard = \(shard) AND old.event_id = seen.id)
                     ON CONFLICT (shard, event_id) DO NOTHING RETURNING event_id
                     """, logger: logger)
-                for try await id in inserted.decode(String.self) { fresh.insert(id) }
+                for try await key in inserted.decode(String.self) { fresh.insert(key) }
             }
             var results: [InboxAppendResult] = []
             var sequences: [Int64] = [], customers: [String] = [], bodies: [String] = [], times: [Double] = []
             for (input, payload) in zip(inputs, payloads) {
-                // Within one batch the same id twice: only its first occurrence is new.
-                if let id = input.eventID, fresh.remove(id) == nil {
+                // Within one batch the same event twice: only its first occurrence is new.
+                if let key = input.deduplicationKey, fresh.remove(key) == nil {
                     results.append(.duplicate)
                     continue
                 }

@@ -85,7 +85,7 @@ public actor InMemoryCoordinator: ClusterCoordinator {
     public func append(shard: Int, _ inputs: [InboxInput]) async throws -> [InboxAppendResult] {
         try reachable()
         return inputs.map { input in
-            if let id = input.eventID, !seen.insert("\(shard)/\(id)").inserted { return .duplicate }
+            if let key = input.deduplicationKey, !seen.insert("\(shard)/\(key)").inserted { return .duplicate }
             let sequence = (lastSequence[shard] ?? 0) + 1
             lastSequence[shard] = sequence
             let entry = InboxEntry(sequence: sequence, input: input)
