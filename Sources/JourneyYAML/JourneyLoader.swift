@@ -62,10 +62,15 @@ public struct JourneyLoader: Sendable {
             files += found
         }
         var firstFileByID: [String: String] = [:]
+        var checkedTemplateFolders: Set<String> = []
         for file in files {
             result.fileCount += 1
             let checked = check(file: file)
             var diagnostics = checked.diagnostics
+            let folder = resolve(file).deletingLastPathComponent().appendingPathComponent("templates")
+            if checkedTemplateFolders.insert(folder.standardizedFileURL.path).inserted {
+                result.diagnostics += templateFileProblems(in: folder, shownAs: Self.displayPath(folder, relativeTo: file))
+            }
             var journey = checked.journey
             if let (id, location) = checked.id {
                 if let earlier = firstFileByID[id] {
@@ -84,6 +89,19 @@ public struct JourneyLoader: Sendable {
             }
         }
         return result
+    }
+
+    /// The template files of a folder that do not read as templates (with the validator's
+    /// syntax check; none without one): a node would refuse to start on them.
+    func templateFileProblems(in folder: URL, shownAs shown: String) -> [Diagnostic] {
+        guard let syntax = validator.templateSyntax else { return [] }
+        return Self.templateFiles(in: folder).sorted().compactMap { name in
+            guard let text = try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8), let problem = syntax(text) else { return nil }
+            return .error(
+                "invalid-template", "the template does not parse: \(problem.message)",
+                hint: "close every `{{#section}}` with `{{/section}}`, and every `{{` with `}}`",
+                at: SourceLocation(file: "\(shown)/\(name)", line: problem.line, column: problem.column))
+        }
     }
 
     /// Parses and validates one file. The journey is returned only when the file has no errors.

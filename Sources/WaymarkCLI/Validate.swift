@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JourneyModel
 import JourneyYAML
+import WaymarkServer
 
 extension Waymark {
     /// `waymark validate`: every problem of every journey file, at once.
@@ -22,7 +23,8 @@ extension Waymark {
         var format: Format = .text
 
         func run() throws {
-            let result = JourneyLoader().load(paths: paths)
+            // Templates are read with the engine a node renders them with.
+            let result = JourneyLoader(validator: JourneyValidator(templateSyntax: MustacheSyntax.check)).load(paths: paths)
             switch format {
             case .text: print(DiagnosticReport.text(result), terminator: "")
             case .json: print(DiagnosticReport.json(result))

@@ -43,6 +43,29 @@ import WaymarkServer
         }
     }
 
+    /// An inline message that Mustache cannot read is refused at deploy, with where it is,
+    /// instead of every send being dead-lettered later.
+    @Test func anInlineTemplateThatDoesNotParseIs422() async throws {
+        try await TestNode.run(templates: ["hello.mustache": "hi"]) { node in
+            let journey = """
+                journey: vip
+                entry: { event: signup }
+                steps:
+                  - id: hello
+                    send: { channel: sms, message: "Hi {{#profile.vip}}VIP" }
+                """
+            let answer = try await node.client().post("/v1/journeys?file=vip.yaml", text: journey, contentType: "application/yaml")
+            #expect(answer.status == 422)
+            let diagnostic = answer.json[path: ["error", "diagnostics"]].arrayValue?.first
+            #expect(diagnostic?[path: ["code"]] == "invalid-template", "\(answer.text)")
+            #expect(diagnostic?[path: ["line"]] == .number(5))
+            #expect(diagnostic?[path: ["message"]].stringValue?.contains("a section is never closed") == true, "\(answer.text)")
+        }
+        #expect(MustacheSyntax.check("Hi {{profile.first_name}}, {{#vip}}VIP{{/vip}}") == nil)
+        #expect(MustacheSyntax.check("{{%CONTENT_TYPE:TEXT}}ok") == nil)
+        #expect(MustacheSyntax.check("Hi {{#vip}}VIP")?.message == "a section is never closed (`{{#name}}…{{/name}}`)")
+    }
+
     @Test func deployListAndUndeploy() async throws {
         try await TestNode.run(templates: ["hello.mustache": "hi"]) { node in
             let client = node.client()

@@ -7,10 +7,13 @@ public struct JourneyValidator: Sendable {
     public var knownChannels: Set<String>
     /// `nil` skips the template checks (for definitions that did not come from a folder).
     public var templates: TemplateCatalog?
+    /// Checks the syntax of inline templates; `nil` (no template engine at hand) skips it.
+    public var templateSyntax: TemplateSyntaxCheck?
 
-    public init(knownChannels: Set<String> = Set(BuiltInChannel.names), templates: TemplateCatalog? = nil) {
+    public init(knownChannels: Set<String> = Set(BuiltInChannel.names), templates: TemplateCatalog? = nil, templateSyntax: TemplateSyntaxCheck? = nil) {
         self.knownChannels = knownChannels
         self.templates = templates
+        self.templateSyntax = templateSyntax
     }
 
     public func validate(_ definition: JourneyDefinition, sourceMap: JourneySourceMap) -> [Diagnostic] {
@@ -22,8 +25,21 @@ public struct JourneyValidator: Sendable {
         for (index, step) in definition.steps.enumerated() {
             switch step.action {
             case .split(let split): run.checkSplit(split, at: index)
-            case .send(let send): run.checkSend(send, at: index, templates: templates, knownChannels: knownChannels)
-            case .webhook(let webhook): run.checkWebhook(webhook, at: index, templates: templates)
+            case .send(let send):
+                run.checkSend(send, at: index, templates: templates, knownChannels: knownChannels)
+                if let message = send.message {
+                    run.checkInlineTemplate(message, what: "the message", path: "\(JourneySourceMap.step(index)).send.message", syntax: templateSyntax)
+                }
+            case .webhook(let webhook):
+                run.checkWebhook(webhook, at: index, templates: templates)
+                let path = "\(JourneySourceMap.step(index)).webhook"
+                run.checkInlineTemplate(webhook.url, what: "the URL", path: "\(path).url", syntax: templateSyntax)
+                for name in webhook.headers.keys.sorted() {
+                    run.checkInlineTemplate(webhook.headers[name]!, what: "header `\(name)`", path: "\(path).headers", syntax: templateSyntax)
+                }
+                if case .json(let body) = webhook.body {
+                    run.checkInlineTemplates(in: body, what: "a text of the body", path: "\(path).body", syntax: templateSyntax)
+                }
             default: break
             }
         }

@@ -78,7 +78,8 @@ public func buildApplication(_ configuration: NodeConfiguration, options: NodeOp
         payload: IngestPayload(maximumBatch: configuration.limits.maximumBatch),
         validator: JourneyValidator(
             knownChannels: channels.knownChannels,
-            templates: TemplateCatalog(fileNames: renderer.fileNames, location: configuration.templatesDirectory)),
+            templates: TemplateCatalog(fileNames: renderer.fileNames, location: configuration.templatesDirectory),
+            templateSyntax: MustacheSyntax.check),
         logger: logger)
     let router = Router()
     api.register(on: router, auth: configuration.auth)
@@ -120,7 +121,8 @@ func loadJourneyFiles(_ configuration: NodeConfiguration, knownChannels: Set<Str
         return []
     }
     guard !JourneyLoader.journeyFiles(in: configuration.journeysDirectory).isEmpty else { return [] }
-    let result = JourneyLoader(validator: JourneyValidator(knownChannels: knownChannels)).load(paths: [configuration.journeysDirectory])
+    let result = JourneyLoader(validator: JourneyValidator(knownChannels: knownChannels, templateSyntax: MustacheSyntax.check))
+        .load(paths: [configuration.journeysDirectory])
     for warning in result.diagnostics where warning.severity == .warning {
         logger.warning("\(warning.description)")
     }

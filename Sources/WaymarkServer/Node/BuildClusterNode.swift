@@ -68,7 +68,8 @@ func buildClusterNode(
         payload: IngestPayload(maximumBatch: configuration.limits.maximumBatch),
         validator: JourneyValidator(
             knownChannels: channels.knownChannels,
-            templates: TemplateCatalog(fileNames: renderer.fileNames, location: configuration.templatesDirectory)),
+            templates: TemplateCatalog(fileNames: renderer.fileNames, location: configuration.templatesDirectory),
+            templateSyntax: MustacheSyntax.check),
         logger: logger)
     api.inputSink = service.inbox
     api.readiness = { service.isJoined }

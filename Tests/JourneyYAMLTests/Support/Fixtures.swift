@@ -17,8 +17,10 @@ enum Fixtures {
     static func url(_ relativePath: String) -> URL { root.appendingPathComponent(relativePath) }
 
     /// Loads and validates `paths` (relative to `base`) exactly as `waymark validate` does.
+    /// Validates as `waymark validate` does, with ``TemplateSyntaxTests/unclosedSection`` standing
+    /// in for Mustache (this target has no template engine; the node's own check is tested there).
     static func validate(_ paths: [String], in base: URL = root) -> JourneyLoadResult {
-        JourneyLoader(workingDirectory: base).load(paths: paths)
+        JourneyLoader(validator: JourneyValidator(templateSyntax: TemplateSyntaxTests.unclosedSection), workingDirectory: base).load(paths: paths)
     }
 
     /// The names of the files (or, with `folders`, the sub-folders) directly inside `folder`.
