@@ -55,6 +55,12 @@ extension JourneyEngine {
         }
     }
 
+    /// The versions taking new entries, from the data directory as well as this process's deploys.
+    public func activeJourneys() async throws -> [DeployedJourney] {
+        try await recoverCatalog()
+        return catalog.activeJourneys
+    }
+
     /// Loads stored versions once, so numbering continues where the data directory left off.
     func recoverCatalog() async throws {
         guard !recovered else { return }

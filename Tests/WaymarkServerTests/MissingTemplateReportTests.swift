@@ -1,0 +1,52 @@
+import Foundation
+import JourneyModel
+import JourneyRuntime
+import Logging
+import Synchronization
+import Testing
+
+@testable import WaymarkServer
+
+/// A journey deployed through the API can outlive a template it names (the file left the
+/// folder): the node says so when it starts, instead of one dead letter per send.
+@Suite struct MissingTemplateReportTests {
+    /// Keeps every message logged at error level, with its metadata.
+    final class Recorder: LogHandler, @unchecked Sendable {
+        let errors = Mutex<[(message: String, metadata: Logger.Metadata)]>([])
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            guard event.level == .error else { return }
+            errors.withLock { $0.append(("\(event.message)", event.metadata ?? [:])) }
+        }
+    }
+
+    @Test func aDeployedJourneyWhoseTemplateIsGoneIsReportedAtStart() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("waymark-templates-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "hi".write(to: folder.appendingPathComponent("here.mustache"), atomically: true, encoding: .utf8)
+        let renderer = try MustacheMessageRenderer(directory: folder.path)
+        func journey(_ id: String, template: String) -> DeployedJourney {
+            DeployedJourney(
+                definition: JourneyDefinition(
+                    id: id, entry: Entry(trigger: .event(name: "signup", condition: nil)),
+                    steps: [Step(id: "hello", action: .send(Send(channel: .single("sms"), template: template)))]),
+                version: 3)
+        }
+        let recorder = Recorder()
+        let logger = Logger(label: "test") { _ in recorder }
+        reportMissingTemplates(
+            of: [journey("fine", template: "here"), journey("orphan", template: "gone")], renderer: renderer,
+            knownChannels: Set(BuiltInChannel.names), logger: logger)
+        let errors = recorder.errors.withLock { $0 }
+        #expect(errors.count == 1)
+        #expect(errors.first?.metadata["journey.id"] == "orphan")
+        #expect(errors.first?.metadata["journey.version"] == "3")
+        #expect(errors.first?.metadata["problem"].map { "\($0)" }?.contains("template `gone` does not exist") == true, "\(errors)")
+    }
+}
