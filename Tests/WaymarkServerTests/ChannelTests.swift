@@ -109,15 +109,23 @@ import WaymarkServer
         #expect(try renderer.renderInline("{{profile.first_name}}", for: message) == "Zoë &lt;3 &quot;x&quot;", "message texts keep Mustache's HTML escaping")
     }
 
-    @Test func webhookFailuresAreRetryableOnlyWhenRetryingCanHelp() async throws {
-        let receiver = WebhookReceiver()
+    /// Runs `body` with a webhook receiver on loopback, an adapter posting to its `/email`, and a delivery.
+    static func withReceiver(
+        _ receiver: WebhookReceiver, _ body: (WebhookChannelAdapter, Delivery, Logger) async throws -> Void
+    ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await receiver.run() }
             let base = "http://127.0.0.1:\(await receiver.listening.wait())"
             let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
             let adapter = WebhookChannelAdapter(url: base + "/email", timeout: 5, addressField: "email", client: .shared, renderer: nil, logger: logger)
-            let delivery = Delivery(message: Self.message(), body: "hello", attempt: 1)
+            try await body(adapter, Delivery(message: Self.message(), body: "hello", attempt: 1), logger)
+            group.cancelAll()
+        }
+    }
 
+    @Test func webhookFailuresAreRetryableOnlyWhenRetryingCanHelp() async throws {
+        let receiver = WebhookReceiver()
+        try await Self.withReceiver(receiver) { adapter, delivery, logger in
             try await adapter.deliver(delivery)
             for (status, retryable) in [(500, true), (503, true), (429, true), (408, true), (400, false), (404, false), (422, false)] {
                 receiver.failNext(1, status: status)
@@ -137,20 +145,13 @@ import WaymarkServer
             } catch let error as DeliveryError {
                 #expect(error.isRetryable, "a connection failure is retried")
             }
-            group.cancelAll()
         }
     }
 
     @Test func theStatusDecidesHoweverLargeTheAnswersBodyIs() async throws {
         let receiver = WebhookReceiver()
         receiver.answerWithBody(bytes: 200_000)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await receiver.run() }
-            let base = "http://127.0.0.1:\(await receiver.listening.wait())"
-            let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-            let adapter = WebhookChannelAdapter(url: base + "/email", timeout: 5, addressField: "email", client: .shared, renderer: nil, logger: logger)
-            let delivery = Delivery(message: Self.message(), body: "hello", attempt: 1)
-
+        try await Self.withReceiver(receiver) { adapter, delivery, _ in
             // A 200 with a long answer was delivered: retrying it would send the message again.
             try await adapter.deliver(delivery)
             // A 400 with a long answer is a refusal: final, not retried.
@@ -162,7 +163,6 @@ import WaymarkServer
                 #expect(!error.isRetryable, "\(error)")
             }
             #expect(receiver.received.count == 2)
-            group.cancelAll()
         }
     }
 
