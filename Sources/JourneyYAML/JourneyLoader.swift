@@ -99,7 +99,7 @@ public struct JourneyLoader: Sendable {
             guard let text = try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8), let problem = syntax(text) else { return nil }
             return .error(
                 "invalid-template", "the template does not parse: \(problem.message)",
-                hint: "close every `{{#section}}` with `{{/section}}`, and every `{{` with `}}`",
+                hint: TemplateSyntaxProblem.hint,
                 at: SourceLocation(file: "\(shown)/\(name)", line: problem.line, column: problem.column))
         }
     }

@@ -9,6 +9,9 @@ public struct TemplateSyntaxProblem: Sendable, Hashable {
         self.line = line
         self.column = column
     }
+
+    /// The hint every template syntax error carries.
+    public static let hint = "close every `{{#section}}` with `{{/section}}`, and every `{{` with `}}`"
 }
 
 /// Reads a text as a template and says what is wrong with it, or nil when it reads.
@@ -25,7 +28,7 @@ extension ValidationRun {
         let place = text.contains("\n") ? ", found at line \(problem.line), column \(problem.column) of the text" : ", found at column \(problem.column)"
         error(
             "invalid-template", "\(what) is not a valid Mustache template: \(problem.message)\(place)",
-            hint: "close every `{{#section}}` with `{{/section}}`, and every `{{` with `}}`", path: path)
+            hint: TemplateSyntaxProblem.hint, path: path)
     }
 
     /// Checks every string of a webhook's JSON body as an inline template.

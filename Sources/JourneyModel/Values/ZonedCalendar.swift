@@ -44,9 +44,9 @@ public enum ZonedCalendar {
     /// misspelt or ambiguous zone look valid.
     private static let knownZoneIdentifiers: Set<String> = Set(TimeZone.knownTimeZoneIdentifiers)
 
-    /// The IANA ids that are UTC under another name (tzdata's `etcetera` and `backward` files).
-    private static let utcAliases: Set<String> = [
-        "Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "Etc/GMT", "Etc/GMT+0", "Etc/GMT-0", "Etc/GMT0", "Etc/Greenwich",
+    /// `UTC` and the IANA ids that are UTC under another name (tzdata's `etcetera` and `backward` files).
+    private static let utcNames: Set<String> = [
+        "UTC", "Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "Etc/GMT", "Etc/GMT+0", "Etc/GMT-0", "Etc/GMT0", "Etc/Greenwich",
     ]
 
     /// The zone for a real IANA id (`Asia/Shanghai`, `Europe/Berlin`) or `UTC`; nil for
@@ -61,7 +61,7 @@ public enum ZonedCalendar {
     /// of the `Etc` area (`Etc/UTC`, the canonical IANA name of UTC and what many systems
     /// report as their zone, `Etc/GMT`, …) are UTC itself and are accepted as such.
     public static func zone(named name: String) -> TimeZone? {
-        if name == "UTC" || utcAliases.contains(name) { return utc }
+        if utcNames.contains(name) { return utc }
         if knownZoneIdentifiers.contains(name) { return TimeZone(identifier: name) }
         guard let slash = name.firstIndex(of: "/"), name[..<slash].first?.isUppercase == true,
             !name.hasPrefix("Etc/"), let zone = TimeZone(identifier: name), zone.identifier == name

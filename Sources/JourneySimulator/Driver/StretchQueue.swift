@@ -121,11 +121,6 @@ final class StretchQueue<Element: Sendable>: Sendable {
                         }
                         return .resume(.success(element), producer: producer)
                     }
-                    if let waiting = state.waitingProducer {
-                        // Only with a full buffer of capacity 0, which `init` forbids; kept total.
-                        state.waitingProducer = nil
-                        return .resume(.success(waiting.element), producer: waiting.continuation)
-                    }
                     switch state.end {
                     case .success?: return .resume(.success(nil), producer: nil)
                     case .failure(let error)?: return .resume(.failure(error), producer: nil)

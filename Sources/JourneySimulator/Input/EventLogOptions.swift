@@ -55,16 +55,19 @@ public struct EventLog: Sendable {
 
     public init() {}
 
+    /// Bad rows kept with their diagnostics; the rest are only counted.
+    static let keptBadRows = 100
+
     mutating func skip(_ diagnostic: Diagnostic) {
         badRowCount += 1
-        if badRows.count < 100 { badRows.append(diagnostic) }
+        if badRows.count < Self.keptBadRows { badRows.append(diagnostic) }
     }
 
     /// Adds what a later read produced, as if it had been read into this log.
     mutating func append(_ later: EventLog) {
         events += later.events
         profiles += later.profiles
-        badRows += later.badRows.prefix(max(0, 100 - badRows.count))
+        badRows += later.badRows.prefix(max(0, Self.keptBadRows - badRows.count))
         badRowCount += later.badRowCount
     }
 

@@ -50,6 +50,13 @@ public final class MustacheMessageRenderer: MessageRenderer {
         textLibrary = MustacheLibrary(templates: textTemplates)
     }
 
+    /// The validator for journeys this renderer renders: their templates must be among its
+    /// files, and every template text must read as Mustache.
+    public func journeyValidator(knownChannels: Set<String>) -> JourneyValidator {
+        JourneyValidator(
+            knownChannels: knownChannels, templates: TemplateCatalog(fileNames: fileNames, location: directory), templateSyntax: MustacheSyntax.check)
+    }
+
     /// How `{{name}}` escapes in messages on `channel`.
     public func escaping(for channel: String) -> TemplateEscaping {
         htmlChannels.contains(channel) ? .html : .text
@@ -86,7 +93,7 @@ public final class MustacheMessageRenderer: MessageRenderer {
         return template.render(context, library: library)
     }
 
-    private func renderInline(_ text: String, context: [String: Any], escaping: TemplateEscaping = .html) throws -> String {
+    private func renderInline(_ text: String, context: [String: Any], escaping: TemplateEscaping) throws -> String {
         guard text.contains("{{") else { return text }
         return try inline.template(for: escaping.pragma + text).render(context, library: library)
     }

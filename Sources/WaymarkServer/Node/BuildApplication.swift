@@ -80,10 +80,7 @@ public func buildApplication(_ configuration: NodeConfiguration, options: NodeOp
         engine: engine, stores: timed, stats: stats, metrics: metrics, clock: options.clock,
         body: RequestBodyReader(limit: configuration.limits.maximumBodyBytes),
         payload: IngestPayload(maximumBatch: configuration.limits.maximumBatch),
-        validator: JourneyValidator(
-            knownChannels: channels.knownChannels,
-            templates: TemplateCatalog(fileNames: renderer.fileNames, location: configuration.templatesDirectory),
-            templateSyntax: MustacheSyntax.check),
+        validator: renderer.journeyValidator(knownChannels: channels.knownChannels),
         logger: logger)
     let router = Router()
     api.register(on: router, auth: configuration.auth)
@@ -120,9 +117,7 @@ public func buildApplication(_ configuration: NodeConfiguration, options: NodeOp
 /// Logs, as errors, what the templates folder lacks for the deployed journeys: their sends
 /// would be dead-lettered. The node still starts; the other journeys are not held up.
 func reportMissingTemplates(of journeys: [DeployedJourney], renderer: MustacheMessageRenderer, knownChannels: Set<String>, logger: Logger) {
-    let validator = JourneyValidator(
-        knownChannels: knownChannels, templates: TemplateCatalog(fileNames: renderer.fileNames, location: renderer.directory),
-        templateSyntax: MustacheSyntax.check)
+    let validator = renderer.journeyValidator(knownChannels: knownChannels)
     for journey in journeys {
         let problems = validator.validate(journey.definition, sourceMap: JourneySourceMap(file: journey.id))
             .filter { $0.severity == .error && ["missing-template", "missing-generic-template", "invalid-template"].contains($0.code) }

@@ -66,10 +66,7 @@ func buildClusterNode(
         engine: engine, stores: stores, stats: stats, metrics: metrics, clock: options.clock,
         body: RequestBodyReader(limit: configuration.limits.maximumBodyBytes),
         payload: IngestPayload(maximumBatch: configuration.limits.maximumBatch),
-        validator: JourneyValidator(
-            knownChannels: channels.knownChannels,
-            templates: TemplateCatalog(fileNames: renderer.fileNames, location: configuration.templatesDirectory),
-            templateSyntax: MustacheSyntax.check),
+        validator: renderer.journeyValidator(knownChannels: channels.knownChannels),
         logger: logger)
     api.inputSink = service.inbox
     api.readiness = { service.isJoined }
