@@ -117,7 +117,7 @@ import WaymarkServer
             group.addTask { try await receiver.run() }
             let base = "http://127.0.0.1:\(await receiver.listening.wait())"
             let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-            let adapter = WebhookChannelAdapter(url: base + "/email", timeout: 5, addressField: "email", client: .shared, renderer: nil, logger: logger)
+            let adapter = WebhookChannelAdapter(url: base + "/email", timeout: 5, addressField: "email", client: .webhooks, renderer: nil, logger: logger)
             try await body(adapter, Delivery(message: Self.message(), body: "hello", attempt: 1), logger)
             group.cancelAll()
         }
@@ -145,6 +145,24 @@ import WaymarkServer
             } catch let error as DeliveryError {
                 #expect(error.isRetryable, "a connection failure is retried")
             }
+        }
+    }
+
+    @Test(arguments: [301, 302, 303, 307, 308])
+    func aRedirectIsAFinalFailureNotAFollowedGet(status: Int) async throws {
+        let receiver = WebhookReceiver()
+        try await Self.withReceiver(receiver) { adapter, delivery, _ in
+            receiver.failNext(1, status: status)
+            do {
+                try await adapter.deliver(delivery)
+                Issue.record("a \(status) was taken as delivered")
+            } catch let error as DeliveryError {
+                #expect(!error.isRetryable, "\(error)")
+                #expect(error.message.contains("/moved"), "the failure names where the receiver moved: \(error.message)")
+            }
+            // Followed, the redirect would have arrived as a second request (a GET without the body).
+            #expect(receiver.received.map(\.method) == ["POST"])
+            #expect(receiver.received.map(\.path) == ["/email"])
         }
     }
 

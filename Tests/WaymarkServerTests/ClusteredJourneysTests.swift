@@ -161,4 +161,48 @@ struct ClusteredJourneysTests {
             #expect(status == 0, "\(name):\n\(node.output.suffix(3000))")
         }
     }
+
+    /// Each node renders with its own templates folder, and the API validated a deploy against
+    /// the receiving node's only: a node whose folder lacks a template of a journey it adopts
+    /// says so in its log, instead of one dead letter per send.
+    @Test func aNodeSaysWhichAdoptedJourneyNamesATemplateItsFolderLacks() async throws {
+        let database = try await PostgresTestDatabase.make()
+        let cluster = try ClusterWorkspace(database: database)
+        defer { cluster.remove() }
+        let templates = cluster.folder.appendingPathComponent("journeys/templates")
+        try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+        try "Hi {{profile.first_name}}".write(to: templates.appendingPathComponent("offer.mustache"), atomically: true, encoding: .utf8)
+        let bare = cluster.folder.appendingPathComponent("bare-journeys")
+        try FileManager.default.createDirectory(at: bare, withIntermediateDirectories: true)
+
+        let node1 = try cluster.start("node1")
+        defer { node1.killIfRunning() }
+        let node2 = try cluster.start("node2", journeys: bare.path)
+        defer { node2.killIfRunning() }
+        let url1 = try await node1.listeningURL()
+        let url2 = try await node2.listeningURL()
+        let journey = """
+            journey: offer
+            entry: { event: promo_seen }
+            steps:
+              - id: offer
+                send: { channel: push, template: offer }
+            """
+        let deployed = try await NodeClient(baseURL: url1, timeout: 10).post("/v1/journeys", text: journey, contentType: "application/yaml")
+        #expect(deployed.status == 201, "node1 has the template: \(deployed.text)")
+        try await eventually("node2 adopted the journey") { try await Self.journeys(url2)["offer"] == "v1" }
+        let warning = "a deployed journey cannot render a message"
+        try await eventually("node2 names the journey and the template it lacks") {
+            node2.output.split(separator: "\n").contains { $0.contains(warning) && $0.contains("offer") && $0.contains("template `offer`") }
+        }
+        // Another deploy makes node2 load the cluster's journeys again: the known version is not reported twice.
+        let other = "journey: other\nentry: { event: other_seen }\nsteps:\n  - id: note\n    send: { channel: push, message: hi }\n"
+        #expect(try await NodeClient(baseURL: url1, timeout: 10).post("/v1/journeys", text: other, contentType: "application/yaml").status == 201)
+        try await eventually("node2 adopted the second journey") { try await Self.journeys(url2)["other"] == "v1" }
+        #expect(node2.output.components(separatedBy: warning).count == 2, "one report per version: \(node2.logTail())")
+        #expect(!node1.output.contains(warning), "node1 has every template")
+        // And the API of node2, which lacks the template, refuses the same journey.
+        let refused = try await NodeClient(baseURL: url2, timeout: 10).post("/v1/journeys", text: journey, contentType: "application/yaml")
+        #expect(refused.status == 422, "\(refused.text)")
+    }
 }

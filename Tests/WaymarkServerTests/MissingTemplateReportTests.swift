@@ -40,9 +40,11 @@ import Testing
         }
         let recorder = Recorder()
         let logger = Logger(label: "test") { _ in recorder }
-        reportMissingTemplates(
-            of: [journey("fine", template: "here"), journey("orphan", template: "gone")], renderer: renderer,
-            knownChannels: Set(BuiltInChannel.names), logger: logger)
+        let report = MissingTemplateReport(renderer: renderer, knownChannels: Set(BuiltInChannel.names), logger: logger)
+        let journeys = [journey("fine", template: "here"), journey("orphan", template: "gone")].map { ($0.id, $0.version, $0.definition) }
+        #expect(report.check(journeys) == 1)
+        // A cluster node checks every adopt; a version already reported is not reported again.
+        #expect(report.check(journeys) == 0)
         let errors = recorder.errors.withLock { $0 }
         #expect(errors.count == 1)
         #expect(errors.first?.metadata["journey.id"] == "orphan")

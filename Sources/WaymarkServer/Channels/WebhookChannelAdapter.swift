@@ -15,9 +15,11 @@ import NIOHTTP1
 /// request carries `Idempotency-Key`, the message's stable key, so a receiver
 /// can drop the repeat of a delivery that succeeded but was not recorded.
 ///
-/// 2xx and 3xx are success. 5xx, 408, 429, timeouts and connection failures are
+/// 2xx is success. 5xx, 408, 429, timeouts and connection failures are
 /// retryable; other 4xx mean the receiver refuses the message, and retrying
-/// would not help.
+/// would not help. A 3xx is final too: the node's client does not follow
+/// redirects (following one turns a POST into a bodiless GET), so the message
+/// did not arrive, and the failure names where the receiver moved.
 public struct WebhookChannelAdapter: ChannelAdapter {
     public let url: String?
     public let timeout: TimeInterval
@@ -49,7 +51,11 @@ public struct WebhookChannelAdapter: ChannelAdapter {
         // a 200 with a large body was delivered, and retrying it would only repeat the message.
         await Self.drain(response.body)
         switch response.status.code {
-        case 200..<400: return
+        case 200..<300: return
+        case 300..<400:
+            let location = response.headers.first(name: "Location").map { " to \($0)" } ?? ""
+            throw DeliveryError(
+                retryable: false, "\(request.url) redirected\(location) (\(response.status.code)); webhooks do not follow redirects, so give the channel the final URL")
         case 408, 429, 500...: throw DeliveryError(retryable: true, "\(request.url) answered \(response.status.code)")
         default: throw DeliveryError(retryable: false, "\(request.url) refused the message with \(response.status.code)")
         }

@@ -15,9 +15,10 @@ public struct NodeOptions: Sendable {
     /// `[.sigterm, .sigint]` for a process; none in tests, which stop the node themselves.
     public var gracefulShutdownSignals: [UnixSignal]
     public var clock: any JourneyClock
+    /// The client of webhook deliveries; `.webhooks` does not follow redirects.
     public var httpClient: HTTPClient
 
-    public init(gracefulShutdownSignals: [UnixSignal] = [], clock: any JourneyClock = SystemClock(), httpClient: HTTPClient = .shared) {
+    public init(gracefulShutdownSignals: [UnixSignal] = [], clock: any JourneyClock = SystemClock(), httpClient: HTTPClient = .webhooks) {
         self.gracefulShutdownSignals = gracefulShutdownSignals
         self.clock = clock
         self.httpClient = httpClient
@@ -74,7 +75,8 @@ public func buildApplication(_ configuration: NodeConfiguration, options: NodeOp
 
     // A journey deployed through the API stays deployed when its file or a template it names
     // leaves the folder: say so now, not in a dead letter per send.
-    reportMissingTemplates(of: try await engine.activeJourneys(), renderer: renderer, knownChannels: channels.knownChannels, logger: logger)
+    MissingTemplateReport(renderer: renderer, knownChannels: channels.knownChannels, logger: logger)
+        .check(try await engine.activeJourneys().map { ($0.id, $0.version, $0.definition) })
 
     let api = NodeAPI(
         engine: engine, stores: timed, stats: stats, metrics: metrics, clock: options.clock,
@@ -112,21 +114,6 @@ public func buildApplication(_ configuration: NodeConfiguration, options: NodeOp
         "node.durability": "\(configuration.durability.rawValue)", "node.journeys": "\(definitions.count)",
     ])
     return WaymarkNode(configuration: configuration, engine: engine, stats: stats, metrics: metrics, stores: stores, serviceGroup: group, listening: listening, logger: logger)
-}
-
-/// Logs, as errors, what the templates folder lacks for the deployed journeys: their sends
-/// would be dead-lettered. The node still starts; the other journeys are not held up.
-func reportMissingTemplates(of journeys: [DeployedJourney], renderer: MustacheMessageRenderer, knownChannels: Set<String>, logger: Logger) {
-    let validator = renderer.journeyValidator(knownChannels: knownChannels)
-    for journey in journeys {
-        let problems = validator.validate(journey.definition, sourceMap: JourneySourceMap(file: journey.id))
-            .filter { $0.severity == .error && ["missing-template", "missing-generic-template", "invalid-template"].contains($0.code) }
-        for problem in problems {
-            logger.error("a deployed journey cannot render a message; its sends will be dead-lettered", metadata: [
-                "journey.id": "\(journey.id)", "journey.version": "\(journey.version)", "problem": "\(problem.message)",
-            ])
-        }
-    }
 }
 
 /// Loads and validates the journeys folder. Any error stops the start: a node never runs half its journeys.

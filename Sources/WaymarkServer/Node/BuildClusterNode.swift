@@ -42,8 +42,13 @@ func buildClusterNode(
     let workDirectory = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("cluster-shards")
     let storeOptions = configuration.storeOptions
     let seeds = journeys.map { JourneySeed(definition: $0.definition, source: try? String(contentsOfFile: $0.file, encoding: .utf8)) }
+    let templateReport = MissingTemplateReport(renderer: renderer, knownChannels: channels.knownChannels, logger: logger)
     let journeySync = ClusterJourneySync(
-        registry: coordinator, seeds: seeds, install: { try await engine.adopt($0) },
+        registry: coordinator, seeds: seeds,
+        install: { versions in
+            try await engine.adopt(versions)
+            templateReport.check(versions.filter(\.active).map { ($0.journeyID, $0.version, $0.definition) })
+        },
         broadcast: { input in
             for shard in 0..<shardCount { _ = try await coordinator.append(shard: shard, [input]) }
         },

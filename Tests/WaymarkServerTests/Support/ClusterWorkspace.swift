@@ -48,8 +48,9 @@ struct ClusterWorkspace {
 
     func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
-    /// Writes `NAME.yaml` and starts `waymark serve` on it. `rateLimit` slows every channel (per shard).
-    func start(_ name: String, rateLimit: Double? = nil) throws -> ChildNode {
+    /// Writes `NAME.yaml` and starts `waymark serve` on it. `rateLimit` slows every channel (per shard);
+    /// `journeys` names another journeys folder (and so another `templates/`) than the shared one.
+    func start(_ name: String, rateLimit: Double? = nil, journeys: String? = nil) throws -> ChildNode {
         var channels = ""
         for channel in Self.channels {
             let rate = rateLimit.map { ", rate_limit: \($0)" } ?? ""
@@ -59,7 +60,7 @@ struct ClusterWorkspace {
             host: 127.0.0.1
             port: 0
             data: \(path("\(name)-data"))
-            journeys: \(path("journeys"))
+            journeys: \(journeys ?? path("journeys"))
             shard_count: 8
             durability: normal
             retry: { base_delay: 100ms, max_delay: 1s }

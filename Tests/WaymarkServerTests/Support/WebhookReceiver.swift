@@ -98,15 +98,20 @@ final class WebhookReceiver: Sendable {
     /// Runs the server until the surrounding task is cancelled.
     func run() async throws {
         let router = Router()
-        router.on("**", method: .post) { request, _ -> Response in
+        // GETs are recorded too: a client that follows a redirect of a POST arrives as a GET.
+        let answer: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             let buffer = try await request.body.collect(upTo: 1 << 20)
             let status = self.record(request, body: String(buffer: buffer))
             let bytes = self.state.withLock { $0.responseBodyBytes }
-            guard bytes > 0 else { return Response(status: HTTPResponse.Status(code: status)) }
+            // A 3xx says where the receiver moved, as a real one would.
+            let headers: HTTPFields = (300..<400).contains(status) ? [.location: "/moved"] : [:]
+            guard bytes > 0 else { return Response(status: HTTPResponse.Status(code: status), headers: headers) }
             return Response(
-                status: HTTPResponse.Status(code: status),
+                status: HTTPResponse.Status(code: status), headers: headers,
                 body: ResponseBody(byteBuffer: ByteBuffer(repeating: UInt8(ascii: "x"), count: bytes)))
         }
+        router.on("**", method: .post, use: answer)
+        router.on("**", method: .get, use: answer)
         let slot = listening
         let app = Application(
             router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
