@@ -60,6 +60,39 @@ import WaymarkServer
         }
     }
 
+    /// One `/metrics` series' value (0 when the series is absent).
+    static func metric(_ text: String, _ series: String) -> Int {
+        text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Int(Double($0.dropFirst(series.count + 1)) ?? -1) } ?? 0
+    }
+
+    /// Refusals are counted wherever they happen: by the token check (outside the handlers),
+    /// by the payload check, and while the node is shutting down.
+    @Test func everyRefusalIsCountedWhoeverRefuses() async throws {
+        try await TestNode.run(config: Self.config) { node in
+            let event: JSONValue = ["customer_id": "c1", "event": "view"]
+            #expect(try await node.client().post("/v1/events", json: event).status == 401)
+            #expect(try await node.client(token: Self.ingest).get("/v1/journeys").status == 403)
+            let admin = node.client(token: Self.admin)
+            let invalid = try await admin.post("/v1/events", json: ["customer_id": "c1"])
+            #expect(invalid.status == 400)
+            let invalidCode = try #require(invalid.errorCode)
+            #expect(try await admin.post("/v1/events", json: event).status == 202)
+            for shard in node.node.engine.shards { shard.stopAccepting() }
+            let closing = try await admin.post("/v1/events", json: event)
+            #expect(closing.status == 503 && closing.errorCode == "shutting_down", "\(closing.text)")
+
+            let text = try await node.client().get("/metrics").text
+            #expect(Self.metric(text, #"waymark_events_rejected_total{code="unauthorized"}"#) == 1, "\(text)")
+            #expect(Self.metric(text, "waymark_events_rejected_total{code=\"\(invalidCode)\"}") == 1)
+            #expect(Self.metric(text, #"waymark_events_rejected_total{code="shutting_down"}"#) == 1)
+            #expect(Self.metric(text, #"waymark_events_rejected_total{code="forbidden"}"#) == 0, "a refused GET /v1/journeys is not an event")
+            #expect(Self.metric(text, #"waymark_requests_rejected_total{code="unauthorized"}"#) == 1)
+            #expect(Self.metric(text, #"waymark_requests_rejected_total{code="forbidden"}"#) == 1)
+            #expect(Self.metric(text, #"waymark_requests_rejected_total{code="shutting_down"}"#) == 1)
+            #expect(Self.metric(text, "waymark_events_accepted_total") == 1)
+        }
+    }
+
     @Test func aConfigWithoutTokensLeavesTheAPIOpen() async throws {
         try await TestNode.run { node in
             let answer = try await node.client().get("/v1/journeys")

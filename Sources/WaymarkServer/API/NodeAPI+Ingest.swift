@@ -7,14 +7,8 @@ import JourneyRuntime
 extension NodeAPI {
     /// `POST /v1/events`: answers 202 once every event is durable in its shard's inbox.
     func ingestEvents(_ request: Request) async throws -> Response {
-        let inputs: [InboxInput]
-        do {
-            let json = try await body.json(of: request)
-            inputs = try payload.events(from: json, acceptedAt: clock.now())
-        } catch let error as APIError {
-            metrics.eventsRejected(1, code: error.code)
-            throw error
-        }
+        let json = try await body.json(of: request)
+        let inputs = try payload.events(from: json, acceptedAt: clock.now())
         let results = try await (inputSink ?? engine).ingest(inputs)
         let duplicates = results.count { $0 == .duplicate }
         metrics.eventsAccepted.increment(by: results.count - duplicates)

@@ -38,7 +38,10 @@ struct NodeAPI: Sendable {
     var clusterCounts: (@Sendable (String) async throws -> ClusterJourneyCounts)? = nil
 
     func register(on router: Router<BasicRequestContext>, auth: NodeConfiguration.Auth) {
-        router.add(middleware: ErrorMiddleware(logger: logger, rejected: { [metrics] code in metrics.requestRejected(code: code) }))
+        router.add(middleware: ErrorMiddleware(logger: logger, rejected: { [metrics] request, code in
+            metrics.requestRejected(code: code)
+            if request.method == .post, ["/v1/events", "/v1/events/"].contains(request.uri.path) { metrics.eventsRejected(1, code: code) }
+        }))
         router.get("health") { _, _ in JSONResponse.make(["status": "ok"]) }
         router.get("ready") { _, _ in try await ready() }
         router.get("metrics") { _, _ in await metricsText() }

@@ -7,25 +7,27 @@ import Logging
 /// once with the request, never crashing the node or leaking internals.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
-    let rejected: @Sendable (String) -> Void
+    /// Told of every refused request (a 4xx, or 503 while shutting down) with its error code;
+    /// it sits outside auth, so refusals by the token are counted as well.
+    let rejected: @Sendable (Request, String) -> Void
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let refusal: APIError
         do {
             return try await next(request, context)
         } catch let error as APIError {
-            if error.status.code < 500 { rejected(error.code) }
-            return try error.response(from: request, context: context)
+            refusal = error
         } catch let error as EngineError where error.code == .shuttingDown {
-            return try APIError.shuttingDown.response(from: request, context: context)
+            refusal = .shuttingDown
         } catch let error as HTTPError {
             let code = error.status == .notFound ? "not_found" : "http_\(error.status.code)"
-            let api = APIError(error.status, code, error.body ?? error.status.reasonPhrase)
-            if error.status.code < 500 { rejected(api.code) }
-            return try api.response(from: request, context: context)
+            refusal = APIError(error.status, code, error.body ?? error.status.reasonPhrase)
         } catch {
             logger.error("request failed", metadata: ["http.method": "\(request.method)", "http.path": "\(request.uri.path)", "error": "\(error)"])
             return try APIError(.internalServerError, "internal", "the node could not complete the request; it has been logged")
                 .response(from: request, context: context)
         }
+        if refusal.status.code < 500 || refusal.code == APIError.shuttingDown.code { rejected(request, refusal.code) }
+        return try refusal.response(from: request, context: context)
     }
 }
