@@ -49,6 +49,12 @@ struct BlobCoder {
         return writer.unsupported ? try encode(Encoded(action), as: what, key: key) : writer.data
     }
 
+    /// An outbox message, read by ``BlobReader`` (`JSONDecoder` only for a blob it does not expect).
+    func decode(_ type: OutboundMessage.Type, from data: Data, as what: String, key: String) throws -> OutboundMessage {
+        if let message = try? BlobReader(data)?.message() { return message }
+        return try decode(type, from: data, as: what, key: key, code: .unreadableRecord)
+    }
+
     /// Decodes a stored blob; a failure names the row and uses `code` (snapshots have their own).
     func decode<Value: Decodable>(
         _ type: Value.Type, from data: Data, as what: String, key: String,

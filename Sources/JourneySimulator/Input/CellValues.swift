@@ -3,45 +3,9 @@ import JourneyModel
 
 /// Turning cells into values: a cell that reads as a JSON number is a number, anything else is text.
 enum CellValues {
-    /// The number a cell spells in JSON's grammar (`-12`, `3.5`, `1e6`), or nil. No `+`, no
-    /// leading zeros (`007` and phone numbers like `+86…` stay text), no `NaN`/`inf`.
+    /// The number a cell spells in JSON's grammar (`-12`, `3.5`, `1e6`), or nil: see ``JSONScanner/number(_:)``.
     static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
-        let count = bytes.count
-        guard count > 0 else { return nil }
-        var index = 0
-        var negative = false
-        if bytes[0] == 0x2D {
-            negative = true
-            index = 1
-        }
-        guard index < count else { return nil }
-        let firstDigit = index
-        var integer: Int64 = 0
-        while index < count, bytes[index] &- 0x30 < 10 {
-            if index - firstDigit < 18 { integer = integer * 10 + Int64(bytes[index] &- 0x30) }
-            index += 1
-        }
-        let integerDigits = index - firstDigit
-        guard integerDigits > 0 else { return nil }
-        if integerDigits > 1 && bytes[firstDigit] == 0x30 { return nil }
-        if index == count && integerDigits <= 15 {
-            return Double(negative ? -integer : integer)
-        }
-        if index < count, bytes[index] == 0x2E {
-            index += 1
-            let start = index
-            while index < count, bytes[index] &- 0x30 < 10 { index += 1 }
-            guard index > start else { return nil }
-        }
-        if index < count, bytes[index] | 0x20 == 0x65 {
-            index += 1
-            if index < count, bytes[index] == 0x2B || bytes[index] == 0x2D { index += 1 }
-            let start = index
-            while index < count, bytes[index] &- 0x30 < 10 { index += 1 }
-            guard index > start else { return nil }
-        }
-        guard index == count else { return nil }
-        return Double(String(decoding: bytes, as: UTF8.self))
+        JSONScanner.number(bytes)
     }
 
     static func number(_ text: String) -> Double? {

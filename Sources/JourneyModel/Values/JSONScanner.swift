@@ -1,25 +1,25 @@
 import Foundation
-import JourneyModel
 
-/// A small JSON parser over bytes for JSON Lines: one value per line, with the
-/// byte offset of any error so that messages can name the column. Faster than
-/// decoding each line through Foundation, and it keeps numbers and booleans apart.
-struct JSONScanner {
-    struct SyntaxError: Error {
-        var message: String
-        var offset: Int
+/// A small JSON parser over bytes, with the byte offset of any error so that
+/// messages can name the column. It reads JSON Lines in the simulator and the
+/// blobs the stores wrote: Foundation's `JSONDecoder` costs microseconds per small
+/// object, several times this, and it keeps numbers and booleans apart.
+public struct JSONScanner {
+    public struct SyntaxError: Error, Sendable {
+        public var message: String
+        public var offset: Int
     }
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private(set) var index = 0
     private var depth = 0
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    public init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
     /// Parses the whole text as one value (surrounding spaces allowed).
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
         var scanner = JSONScanner(bytes)
         let value = try scanner.value()
         scanner.skipSpaces()
@@ -28,7 +28,7 @@ struct JSONScanner {
     }
 
     /// Parses a top-level object, remembering where each key's value starts (for messages about fields).
-    static func parseObject(_ bytes: UnsafeBufferPointer<UInt8>) throws -> (fields: [String: JSONValue], offsets: [String: Int]) {
+    public static func parseObject(_ bytes: UnsafeBufferPointer<UInt8>) throws -> (fields: [String: JSONValue], offsets: [String: Int]) {
         var scanner = JSONScanner(bytes)
         scanner.skipSpaces()
         guard scanner.peek == UInt8(ascii: "{") else {
@@ -39,6 +39,50 @@ struct JSONScanner {
         scanner.skipSpaces()
         guard scanner.index == bytes.count else { throw SyntaxError(message: "unexpected text after the JSON object", offset: scanner.index) }
         return (fields, offsets)
+    }
+
+    /// The number a text spells in JSON's grammar (`-12`, `3.5`, `1e6`), or nil. No `+`, no
+    /// leading zeros (`007` and phone numbers like `+86…` stay text), no `NaN`/`inf`.
+    /// Correctly rounded, as Foundation's parser is: whole numbers of up to 15 digits are
+    /// exact in an `Int64` and a `Double`, the rest go through `Double(String)`.
+    public static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        let count = bytes.count
+        guard count > 0 else { return nil }
+        var index = 0
+        var negative = false
+        if bytes[0] == 0x2D {
+            negative = true
+            index = 1
+        }
+        guard index < count else { return nil }
+        let firstDigit = index
+        var integer: Int64 = 0
+        while index < count, bytes[index] &- 0x30 < 10 {
+            if index - firstDigit < 18 { integer = integer * 10 + Int64(bytes[index] &- 0x30) }
+            index += 1
+        }
+        let integerDigits = index - firstDigit
+        guard integerDigits > 0 else { return nil }
+        if integerDigits > 1 && bytes[firstDigit] == 0x30 { return nil }
+        if index == count && integerDigits <= 15 {
+            // `-0` is the double -0.0, as every JSON parser reads it, not the integer 0.
+            return negative ? -Double(integer) : Double(integer)
+        }
+        if index < count, bytes[index] == 0x2E {
+            index += 1
+            let start = index
+            while index < count, bytes[index] &- 0x30 < 10 { index += 1 }
+            guard index > start else { return nil }
+        }
+        if index < count, bytes[index] | 0x20 == 0x65 {
+            index += 1
+            if index < count, bytes[index] == 0x2B || bytes[index] == 0x2D { index += 1 }
+            let start = index
+            while index < count, bytes[index] &- 0x30 < 10 { index += 1 }
+            guard index > start else { return nil }
+        }
+        guard index == count else { return nil }
+        return Double(String(decoding: bytes, as: UTF8.self))
     }
 
     private var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
@@ -136,7 +180,7 @@ struct JSONScanner {
         {
             index += 1
         }
-        guard index > start, let number = CellValues.number(UnsafeBufferPointer(rebasing: bytes[start..<index])) else {
+        guard index > start, let number = Self.number(UnsafeBufferPointer(rebasing: bytes[start..<index])) else {
             throw SyntaxError(message: "expected a value (a string in double quotes, a number, true, false or null)", offset: start)
         }
         return .number(number)
