@@ -10,12 +10,7 @@ import Testing
 @Suite("BlobReader")
 struct BlobReaderTests {
     static func messages() -> [OutboundMessage] {
-        let state = BlobWriterTests.state()
-        let full = OutboundMessage(
-            idempotencyKey: "cart/2/remind/1/cust", kind: .send, time: Date(timeIntervalSince1970: 1_709_000_002.125), customerID: state.customerID,
-            journeyID: "cart", version: 3, run: 2, stepID: "remind", visit: 1, channel: "sms", template: "cart_reminder", message: "Hi \"there\"\n",
-            data: .object(["code": .string("SAVE10"), "discount_percent": .number(10)]), webhook: nil, profile: state.profile.json,
-            event: state.runs[0].event, variant: "B", enteredAt: Date(timeIntervalSince1970: 1_708_990_000))
+        let full = BlobWriterTests.fullMessage()
         var bare = full
         bare.enteredAt = nil
         bare.template = nil

@@ -109,14 +109,19 @@ struct BlobWriterTests {
         try roundTrips(empty) { $0.write(empty) }
     }
 
-    @Test("outbox messages with and without optional fields decode to themselves")
-    func message() throws {
+    /// A send with every optional field set, the profile and event of ``state()``.
+    static func fullMessage() -> OutboundMessage {
         let state = Self.state()
-        var message = OutboundMessage(
+        return OutboundMessage(
             idempotencyKey: "cart/2/remind/1/cust", kind: .send, time: Date(timeIntervalSince1970: 1_709_000_002.125), customerID: state.customerID,
             journeyID: "cart", version: 3, run: 2, stepID: "remind", visit: 1, channel: "sms", template: "cart_reminder", message: "Hi \"there\"\n",
             data: .object(["code": .string("SAVE10"), "discount_percent": .number(10)]), webhook: nil, profile: state.profile.json,
             event: state.runs[0].event, variant: "B", enteredAt: Date(timeIntervalSince1970: 1_708_990_000))
+    }
+
+    @Test("outbox messages with and without optional fields decode to themselves")
+    func message() throws {
+        var message = Self.fullMessage()
         try roundTrips(message) { $0.write(message) }
         message.enteredAt = nil
         message.template = nil
