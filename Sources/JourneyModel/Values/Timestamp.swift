@@ -16,6 +16,9 @@ public enum Timestamp {
     /// - a bare date: `2024-03-13` (local midnight)
     /// - ` UTC` or ` GMT` after the time, as exports write it (`2019-10-01 00:00:00 UTC`,
     ///   the form of the widely used REES46 e-commerce logs): the same as `Z`
+    /// - ISO 8601's basic format, without separators, for a date and a time:
+    ///   `20240313T112332Z`, `20240313T192332+0800`, `20240313T1123`, `20240313T112332.5`.
+    ///   A bare `20240313` is refused: eight digits alone read as a number as easily as a date.
     ///
     /// Without an offset the time is a local time in `defaultZone`, resolved with the
     /// `ZonedCalendar` rules (a time skipped by spring forward is the end of the gap,
@@ -58,21 +61,24 @@ public enum Timestamp {
     private static func parse(bytes: UnsafeBufferPointer<UInt8>, defaultZone: TimeZone) -> Date? {
         var reader = ByteReader(bytes: bytes)
         reader.trimSpaces()
-        guard let year = reader.digits(4), reader.take("-"),
-              let month = reader.digits(2), reader.take("-"),
+        guard let year = reader.digits(4) else { return nil }
+        // Extended format (`2024-03-13T11:23:32`) or basic (`20240313T112332`), never a mix.
+        let basic = !reader.take("-")
+        guard let month = reader.digits(2), basic || reader.take("-"),
               let day = reader.digits(2),
               (1...12).contains(month), day >= 1, day <= ZonedCalendar.daysInMonth(year: year, month: month)
         else { return nil }
         var hour = 0, minute = 0, second = 0
         var fraction = 0.0
         var offset: Int?
+        if basic && reader.atEnd { return nil }
         if !reader.atEnd {
-            guard reader.take("T") || reader.take("t") || reader.take(" "),
-                  let h = reader.digits(2), reader.take(":"), let m = reader.digits(2), h < 24, m < 60
+            guard reader.take("T") || reader.take("t") || (!basic && reader.take(" ")),
+                  let h = reader.digits(2), basic || reader.take(":"), let m = reader.digits(2), h < 24, m < 60
             else { return nil }
             hour = h
             minute = m
-            if reader.take(":") {
+            if basic ? reader.peekDigit : reader.take(":") {
                 guard let s = reader.digits(2), s < 60 else { return nil }
                 second = s
                 if reader.take(".") || reader.take(",") {
@@ -86,12 +92,12 @@ public enum Timestamp {
                 guard let oh = reader.digits(2), oh < 24 else { return nil }
                 var om = 0
                 if !reader.atEnd {
-                    _ = reader.take(":")
+                    if !basic { _ = reader.take(":") }
                     guard let m = reader.digits(2), m < 60 else { return nil }
                     om = m
                 }
                 offset = sign * (oh * 3600 + om * 60)
-            } else if reader.takeZoneName() {
+            } else if !basic, reader.takeZoneName() {
                 offset = 0
             }
         }
@@ -173,6 +179,9 @@ private struct ByteReader {
         }
         return count == 0 ? nil : Double(value) / Double(scale)
     }
+
+    /// Whether a decimal digit comes next (seconds in the basic format have no separator).
+    var peekDigit: Bool { position < end && bytes[position] &- UInt8(ascii: "0") < 10 }
 
     /// `+1` or `-1` for an offset's sign (ASCII `+` or `-` only).
     mutating func sign() -> Int? {
