@@ -51,6 +51,11 @@ public actor OutboxRelay {
     nonisolated let wakeup = Wakeup()
     /// Outcomes so far, for metrics: (channel, outcome) → count.
     public private(set) var outcomes: [DeliveryOutcomeKey: Int] = [:]
+    /// Customers whose lane ``run()`` has in flight or has not recorded yet, with the number of
+    /// sends each lane holds.
+    var lanesInFlight: [String: Int] = [:]
+    /// Lanes of ``run()`` that finished since it last recorded outcomes: their customer and outcomes.
+    var finishedLanes: [(customer: String, updates: [OutboxUpdate])] = []
 
     public init(store: any ShardStore, configuration: Configuration, clock: any JourneyClock, seed: UInt64, logger: Logger) {
         self.store = store
@@ -63,23 +68,6 @@ public actor OutboxRelay {
     /// New messages were committed: look now rather than at the next poll.
     public nonisolated func notify() {
         wakeup.ring()
-    }
-
-    /// Delivers until cancelled.
-    public func run() async {
-        while !Task.isCancelled {
-            let delivered = await deliverDue()
-            if delivered > 0 { continue }
-            let clock = clock
-            let wakeup = wakeup
-            let poll = clock.now().addingTimeInterval(configuration.pollInterval)
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await clock.sleep(until: poll) }
-                group.addTask { await wakeup.wait() }
-                await group.next()
-                group.cancelAll()
-            }
-        }
     }
 
     /// One pass over the due messages; returns how many were attempted.
@@ -105,19 +93,24 @@ public actor OutboxRelay {
                 startNext()
             }
         }
-        if !updates.isEmpty {
-            // Recorded even when the relay is stopping: these adapters succeeded (or failed), and an
-            // outcome lost here would send the same messages again at the next start.
-            let store = store
-            do {
-                try await Task { try await store.updateOutbox(updates) }.value
-            } catch {
-                // The adapters succeeded but the outcome was not recorded: the same keys go out again, and
-                // the receivers' idempotency keeps them single.
-                logger.error("recording delivery outcomes failed", metadata: ["error": "\(error)"])
-            }
-        }
+        await record(updates)
         return due.count
+    }
+
+    /// Writes delivery outcomes in one transaction. Recorded even when the relay is stopping:
+    /// these adapters succeeded (or failed), and an outcome lost here would send the same
+    /// messages again at the next start.
+    func record(_ updates: [OutboxUpdate]) async {
+        guard !updates.isEmpty else { return }
+        let store = store
+        do {
+            // In a task of its own, so a stopping relay's cancellation does not cut the write short.
+            try await Task { try await store.updateOutbox(updates) }.value
+        } catch {
+            // The adapters succeeded but the outcome was not recorded: the same keys go out again, and
+            // the receivers' idempotency keeps them single.
+            logger.error("recording delivery outcomes failed", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Due entries grouped by customer, in outbox order within a customer and by first entry across them.
@@ -139,7 +132,7 @@ public actor OutboxRelay {
     /// (a shutdown, or a shard moving to another node), leaving the rest pending. An attempt
     /// already under way is not cancelled: its request is in flight at the receiver, so it
     /// finishes (within the channel's timeout) and its outcome is recorded.
-    private func deliver(_ lane: [OutboxEntry]) async -> [OutboxUpdate] {
+    func deliver(_ lane: [OutboxEntry]) async -> [OutboxUpdate] {
         var updates: [OutboxUpdate] = []
         for entry in lane {
             await waitForRateLimit(entry.message.channel)
