@@ -224,6 +224,26 @@ import Testing
         #expect(split.tally == one.tally)
     }
 
+    /// Ids that are one `String` (a precomposed and a decomposed `café`) are one customer
+    /// whatever the number of partitions: they were split by their bytes, and were one
+    /// customer or two depending on the count.
+    @Test(arguments: [2, 3, 4, 8])
+    func canonicallyEquivalentIdsAreOneCustomerInEveryPartitioning(partitions: Int) async throws {
+        let journey = try Self.journey(Self.twoSends)
+        let ids = ["caf\u{E9}", "cafe\u{301}", "\u{C5}x", "\u{212B}x", "\u{179}", "Z\u{301}", "plain"]
+        let events = ids.enumerated().map { Self.event($1, "start", at: Double($0)) }
+        func simulate(_ partitions: Int) async throws -> (SimulationStats, CollectingSink) {
+            var options = SimulationOptions(until: Self.t0.addingTimeInterval(3 * 86_400))
+            options.partitions = partitions
+            return try await run([journey], events, options: options)
+        }
+        let (oneStats, one) = try await simulate(1)
+        let (splitStats, split) = try await simulate(partitions)
+        #expect(Set(one.actions.map(\.customer)).count == 4, "three pairs of one id and `plain`")
+        #expect(split.actions == one.actions)
+        #expect(splitStats == oneStats)
+    }
+
     /// A sink that fails stops a parallel run with its error: the partitions waiting to hand
     /// over their stretches are let go, and nothing waits forever.
     @Test(.timeLimit(.minutes(1))) func aFailingSinkEndsAParallelRunWithItsError() async throws {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// FNV-1a, 64 bit: a hash that is the same in every process, on every machine,
 /// in every release. Swift's `hashValue` is seeded per process, so it must
 /// never decide shards or split variants.
@@ -34,8 +36,22 @@ public enum StableHash {
         Double(mix(hash) >> 11) / Double(UInt64(1) << 53)
     }
 
-    /// The shard of a customer: `mix(fnv1a64(customerID)) % shardCount`.
+    /// The shard of a customer: `mix(fnv1a64(customerID)) % shardCount`, over the id's NFC form.
     public static func shard(of customerID: String, shardCount: Int) -> Int {
-        Int(mix(fnv1a64(customerID)) % UInt64(shardCount))
+        Int(customerHash(customerID) % UInt64(shardCount))
+    }
+
+    /// The hash that places a customer (shards, simulator partitions): `mix(fnv1a64(id))` over
+    /// the id's bytes in Unicode's composed form (NFC).
+    ///
+    /// A customer is found by its id as a Swift `String`, and `String` equality is canonical
+    /// equivalence: `café` written precomposed and with a combining accent are one id. Hashing
+    /// the raw bytes put those two on different shards (or simulator partitions), so whether
+    /// they were one customer depended on the shard count. Hashing the NFC form keeps every
+    /// id equal to another on the same shard. Ids already in NFC (every ASCII id, and nearly
+    /// every other) hash exactly as their bytes, so no existing customer moves.
+    public static func customerHash(_ customerID: String) -> UInt64 {
+        let isASCII = customerID.utf8.allSatisfy { $0 < 0x80 }
+        return mix(fnv1a64(isASCII ? customerID : customerID.precomposedStringWithCanonicalMapping))
     }
 }

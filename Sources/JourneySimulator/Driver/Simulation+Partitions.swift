@@ -9,7 +9,7 @@ extension Simulation {
 
     /// The partition a customer belongs to.
     static func partition(of customerID: String, among count: Int) -> Int {
-        Int(StableHash.mix(StableHash.fnv1a64(customerID)) % UInt64(count))
+        Int(StableHash.customerHash(customerID) % UInt64(count))
     }
 
     /// Stretches a partition may finish ahead of the merge (and so of the slowest partition).
