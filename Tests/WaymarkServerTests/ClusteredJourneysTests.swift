@@ -181,6 +181,11 @@ struct ClusteredJourneysTests {
         defer { node2.killIfRunning() }
         let url1 = try await node1.listeningURL()
         let url2 = try await node2.listeningURL()
+        // A node deploys once it has joined: its journeys are synchronised with the cluster's then.
+        try await eventually("both nodes hold shards") { (try? await cluster.leaseCounts())?.count == 2 }
+        for url in [url1, url2] {
+            try await eventually("\(url) is ready") { try await NodeClient(baseURL: url, timeout: 10).get("/ready").status == 200 }
+        }
         let journey = """
             journey: offer
             entry: { event: promo_seen }

@@ -46,16 +46,33 @@ struct NodeAPI: Sendable {
         router.get("ready") { _, _ in try await ready() }
         router.get("metrics") { _, _ in await metricsText() }
         let v1 = router.group("v1").add(middleware: AuthMiddleware(auth: auth))
-        v1.post("events") { request, _ in try await ingestEvents(request) }
-        v1.post("profiles") { request, _ in try await ingestProfiles(request) }
+        v1.post("events") { request, _ in
+            try await requireJoined()
+            return try await ingestEvents(request)
+        }
+        v1.post("profiles") { request, _ in
+            try await requireJoined()
+            return try await ingestProfiles(request)
+        }
         v1.get("customers/:id") { _, context in try await customer(pathID(context)) }
         v1.get("journeys") { _, _ in await journeys() }
-        v1.post("journeys") { request, _ in try await deployJourney(request) }
+        v1.post("journeys") { request, _ in
+            try await requireJoined()
+            return try await deployJourney(request)
+        }
         v1.delete("journeys/:id") { request, context in
-            try await undeployJourney(pathID(context), exitRuns: try exitRuns(request))
+            try await requireJoined()
+            return try await undeployJourney(pathID(context), exitRuns: try exitRuns(request))
         }
         v1.get("journeys/:id/stats") { _, context in try await journeyStats(pathID(context)) }
         v1.get("cluster") { _, _ in try await cluster() }
+    }
+
+    /// A cluster node takes writes only while it is a member: until it has joined, the cluster's
+    /// tables may not exist yet (a new database), and a write failed as a 500.
+    func requireJoined() async throws {
+        guard let readiness, !(await readiness()) else { return }
+        throw APIError.notReady
     }
 
     func ready() async throws -> Response {

@@ -58,4 +58,8 @@ extension APIError {
     }
 
     static let shuttingDown = APIError(.serviceUnavailable, "shutting_down", "the node is shutting down and accepts no more input; retry on another node or later")
+
+    static let notReady = APIError(
+        .serviceUnavailable, "not_ready",
+        "the node is not a member of its cluster right now (still joining, or cut off from the database) and takes no writes; retry shortly or on another node")
 }

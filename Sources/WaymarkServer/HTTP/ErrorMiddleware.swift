@@ -7,7 +7,7 @@ import Logging
 /// once with the request, never crashing the node or leaking internals.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
-    /// Told of every refused request (a 4xx, or 503 while shutting down) with its error code;
+    /// Told of every refused request (a 4xx, or a 503 while not ready or shutting down) with its error code;
     /// it sits outside auth, so refusals by the token are counted as well.
     let rejected: @Sendable (Request, String) -> Void
 
@@ -27,7 +27,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try APIError(.internalServerError, "internal", "the node could not complete the request; it has been logged")
                 .response(from: request, context: context)
         }
-        if refusal.status.code < 500 || refusal.code == APIError.shuttingDown.code { rejected(request, refusal.code) }
+        // 503s are refusals too (`shutting_down`, `not_ready`): the node turned the request away.
+        if refusal.status.code < 500 || refusal.status == .serviceUnavailable { rejected(request, refusal.code) }
         return try refusal.response(from: request, context: context)
     }
 }

@@ -49,8 +49,9 @@ struct ClusterWorkspace {
     func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
     /// Writes `NAME.yaml` and starts `waymark serve` on it. `rateLimit` slows every channel (per shard);
-    /// `journeys` names another journeys folder (and so another `templates/`) than the shared one.
-    func start(_ name: String, rateLimit: Double? = nil, journeys: String? = nil) throws -> ChildNode {
+    /// `journeys` names another journeys folder (and so another `templates/`) than the shared one;
+    /// `postgres` another database URL than the workspace's (one that cannot be reached, say).
+    func start(_ name: String, rateLimit: Double? = nil, journeys: String? = nil, postgres: String? = nil) throws -> ChildNode {
         var channels = ""
         for channel in Self.channels {
             let rate = rateLimit.map { ", rate_limit: \($0)" } ?? ""
@@ -67,10 +68,10 @@ struct ClusterWorkspace {
             channels:
             \(channels)
             """
-        if let database {
+        if let url = postgres ?? database?.url {
             text += """
                 cluster:
-                  postgres: \(database.url)
+                  postgres: \(url)
                   node_id: \(name)
                   advertise: 127.0.0.1:1
                   lease_duration: 3s
