@@ -1,5 +1,6 @@
 import Foundation
 import JourneyEngine
+import Logging
 import JourneyModel
 import JourneyRuntime
 import Synchronization
@@ -68,7 +69,11 @@ import WaymarkTestSupport
         relay.notify()
         let others = await waitFor { adapter.delivered == ["b1"] }
         #expect(others, "b's send waited for a's slow one: \(adapter.delivered)")
-        let recorded = await waitFor { (try? await store.allOutbox().first { $0.message.idempotencyKey == "b1" }?.status) == .delivered }
+        // b1's outcome waits a moment for others to share its transaction, not for a's send.
+        let recorded = await waitFor {
+            clock.advance(by: 0.05)
+            return (try? await store.allOutbox().first { $0.message.idempotencyKey == "b1" }?.status) == .delivered
+        }
         #expect(recorded, "b1 was delivered but its outcome not recorded while a's send hangs")
         #expect(!adapter.delivered.contains("a2"), "a's second send went before their first")
 
@@ -99,5 +104,48 @@ import WaymarkTestSupport
         for customer in customers {
             #expect(keys.filter { $0.hasPrefix(customer + "/") } == (1...3).map { "\(customer)/\($0)" }, "\(customer)'s sends in order")
         }
+    }
+
+    /// Counts the outcome transactions of the store it wraps.
+    actor CountingStore: ShardStore {
+        let base: InMemoryShardStore
+        private(set) var outcomeTransactions = 0
+        init(_ base: InMemoryShardStore) { self.base = base }
+        func recover() async throws -> ShardRecovery { try await base.recover() }
+        func recover(timerLimit: Int?) async throws -> ShardRecovery { try await base.recover(timerLimit: timerLimit) }
+        func pendingTimers(after: Date, atLeast limit: Int) async throws -> [TimerRequest] { try await base.pendingTimers(after: after, atLeast: limit) }
+        func customer(_ id: String) async throws -> CustomerState? { try await base.customer(id) }
+        func customerIDs() async throws -> [String] { try await base.customerIDs() }
+        func append(_ inputs: [InboxInput]) async throws -> [InboxAppendResult] { try await base.append(inputs) }
+        func commit(_ commit: ShardCommit) async throws { try await base.commit(commit) }
+        func dueOutbox(now: Date, limit: Int) async throws -> [OutboxEntry] { try await base.dueOutbox(now: now, limit: limit) }
+        func updateOutbox(_ updates: [OutboxUpdate]) async throws {
+            outcomeTransactions += 1
+            try await base.updateOutbox(updates)
+        }
+        func outboxCounts() async throws -> [OutboxEntry.Status: Int] { try await base.outboxCounts() }
+        func recentActions(of customerID: String, limit: Int) async throws -> [ActionRecord] { try await base.recentActions(of: customerID, limit: limit) }
+        func saveJourneyVersion(_ version: StoredJourneyVersion) async throws { try await base.saveJourneyVersion(version) }
+    }
+
+    /// Fast receivers: finished lanes free their slots at once, and their outcomes share
+    /// transactions instead of taking one each (a synchronous commit per send would cap a node).
+    @Test func outcomesOfManyFastLanesShareTransactions() async throws {
+        let base = InMemoryShardStore()
+        let store = CountingStore(base)
+        let clock = VirtualClock(start: OutboxRelayTests.start)
+        let adapter = RecordingChannelAdapter()
+        try await base.commit(ShardCommit(outbox: (0..<64).map { OutboxRelayTests.message("k\($0)", customer: "c\($0)") }))
+        let relay = OutboxRelay(
+            store: store, configuration: OutboxRelay.Configuration(adapters: ["email": adapter], concurrentCustomers: 16),
+            clock: clock, seed: 1, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let running = Task { await relay.run() }
+        let done = await waitFor { (try? await base.allOutbox().allSatisfy { $0.status == .delivered }) == true }
+        running.cancel()
+        await running.value
+        #expect(done)
+        #expect(adapter.deliveries.count == 64)
+        let transactions = await store.outcomeTransactions
+        #expect(transactions <= 8, "64 sends recorded in \(transactions) transactions")
     }
 }

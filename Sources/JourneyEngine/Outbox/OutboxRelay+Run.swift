@@ -2,35 +2,51 @@ import Foundation
 import JourneyRuntime
 
 extension OutboxRelay {
-    /// Delivers until cancelled, without passes: a customer's lane starts as soon as a slot is
-    /// free and their sends are due, whatever the other lanes are doing.
+    /// Delivers until cancelled. A customer's lane starts as soon as a slot is free, whatever
+    /// the other lanes are doing.
     ///
     /// Rounds that waited for every lane of a batch let one slow receiver (a webhook that
     /// times out after ten seconds) hold every send committed meanwhile on the shard, on
-    /// every channel. Here each wake-up (a commit's ``notify()``, a lane finishing, or the
-    /// poll interval) records what finished lanes delivered, in one transaction, and then
-    /// starts lanes for customers not in flight, up to ``Configuration/concurrentCustomers``.
-    /// A customer is in flight until their outcomes are recorded, so a send is never read
-    /// as due again while it is being delivered, and one customer's sends stay in order.
+    /// every channel. Here lanes are read a page at a time (up to 256 due sends) and started
+    /// as slots free up, up to ``Configuration/concurrentCustomers``; the store is read again
+    /// when the page is used up and more may be due (a commit's ``notify()``, the poll, or a
+    /// full page last time). Outcomes are recorded together, in one transaction, once no lane
+    /// is running, once 256 are waiting, or at most ``recordWithin`` after the oldest
+    /// finished. A customer is in flight until their outcomes are recorded, so a send is never
+    /// read as due again while it is being delivered, and one customer's sends stay in order.
     ///
     /// Stopping (cancellation) lets attempts under way finish, then records their outcomes.
     public func run() async {
+        var page: ArraySlice<[OutboxEntry]> = []
+        var moreDue = true
+        // Whether a read left out sends of busy customers: they are due once those are recorded.
+        var deferred = false
         // A plain task group rather than a discarding one, which has had crashes on cancellation
         // (swiftlang/swift#80808): each recorded lane's child has returned or is returning, so
         // awaiting that many children keeps the group from holding finished ones.
         await withTaskGroup(of: Void.self) { group in
             while !Task.isCancelled {
-                let recorded = await recordFinishedLanes()
-                for _ in 0..<recorded { await group.next() }
-                let free = configuration.concurrentCustomers - lanesInFlight.count
-                if free > 0 {
-                    for lane in await dueLanes().prefix(free) {
-                        let customer = lane[0].message.customerID
-                        lanesInFlight[customer] = lane.count
-                        group.addTask { await self.runLane(lane, customer: customer) }
-                    }
+                if shouldRecord(now: clock.now()) {
+                    for _ in 0..<(await recordFinishedLanes()) { await group.next() }
+                    if deferred { (moreDue, deferred) = (true, false) }
                 }
-                await waitForWork()
+                // A finished lane frees its slot at once; its customer stays busy until recorded.
+                while lanesInFlight.count - finishedLanes.count < configuration.concurrentCustomers {
+                    if page.isEmpty {
+                        guard moreDue else { break }
+                        let read = await dueLanes()
+                        page = read.lanes[...]
+                        moreDue = read.fullPage
+                        deferred = deferred || read.leftOutBusy
+                        if page.isEmpty { break }
+                    }
+                    let lane = page.removeFirst()
+                    // Each customer is in one lane of a page, and pages are read without busy customers.
+                    let customer = lane[0].message.customerID
+                    lanesInFlight[customer] = lane.count
+                    group.addTask { await self.runLane(lane, customer: customer) }
+                }
+                if await waitForWork() { moreDue = true }
             }
             await group.waitForAll()
         }
@@ -38,11 +54,23 @@ extension OutboxRelay {
         await recordFinishedLanes()
     }
 
+    /// How long finished outcomes may wait for others to share their transaction.
+    static var recordWithin: TimeInterval { 0.05 }
+
     /// Delivers one customer's lane, then hands its outcomes to the loop and wakes it.
     private func runLane(_ lane: [OutboxEntry], customer: String) async {
         let updates = await deliver(lane)
+        if finishedLanes.isEmpty { oldestUnrecorded = clock.now() }
         finishedLanes.append((customer, updates))
-        wakeup.ring()
+        laneFinished.ring()
+    }
+
+    /// Whether to record now: no lane is running, many outcomes wait, or the oldest waited long enough.
+    private func shouldRecord(now: Date) -> Bool {
+        guard !finishedLanes.isEmpty else { return false }
+        let running = lanesInFlight.count - finishedLanes.count
+        let waiting = finishedLanes.reduce(0) { $0 + $1.updates.count }
+        return running == 0 || waiting >= 256 || now >= (oldestUnrecorded ?? now).addingTimeInterval(Self.recordWithin)
     }
 
     /// Records the outcomes of the lanes that finished, then frees their customers; returns
@@ -52,37 +80,57 @@ extension OutboxRelay {
         guard !finishedLanes.isEmpty else { return 0 }
         let finished = finishedLanes
         finishedLanes = []
+        oldestUnrecorded = nil
         await record(finished.flatMap(\.updates))
         for lane in finished { lanesInFlight[lane.customer] = nil }
         return finished.count
     }
 
-    /// Due sends of the customers not in flight, grouped into lanes. The read reaches past
-    /// the sends held by lanes in flight (still pending in the store), so those cannot hide
-    /// the rest.
-    private func dueLanes() async -> [[OutboxEntry]] {
+    /// A page of due sends of the customers not in flight, grouped into lanes; whether the page
+    /// was full (more may be due); whether it left out sends of customers in flight. The read
+    /// reaches past the sends held by lanes in flight (still pending in the store), so those
+    /// cannot hide the rest.
+    private func dueLanes() async -> (lanes: [[OutboxEntry]], fullPage: Bool, leftOutBusy: Bool) {
         let held = lanesInFlight.values.reduce(0, +)
+        let limit = 256 + held
         let due: [OutboxEntry]
         do {
-            due = try await store.dueOutbox(now: clock.now(), limit: 256 + held)
+            due = try await store.dueOutbox(now: clock.now(), limit: limit)
         } catch {
             logger.error("reading the outbox failed", metadata: ["error": "\(error)"])
-            return []
+            return ([], false, false)
         }
-        return Self.lanesByCustomer(due.filter { lanesInFlight[$0.message.customerID] == nil })
+        let free = due.filter { lanesInFlight[$0.message.customerID] == nil }
+        return (Self.lanesByCustomer(free), due.count == limit, free.count < due.count)
     }
 
-    /// Returns at a ring of the wakeup (a commit, a lane finishing) or after the poll interval,
-    /// when retries may have become due.
-    private func waitForWork() async {
+    /// Waits for a commit's ring, a lane finishing, the poll interval (retries may have
+    /// become due), or the moment finished outcomes should be recorded. True when more sends
+    /// may be due in the store (a commit or the poll), false for a lane or the record timer.
+    private func waitForWork() async -> Bool {
         let clock = clock
-        let wakeup = wakeup
         let poll = clock.now().addingTimeInterval(configuration.pollInterval)
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await clock.sleep(until: poll) }
-            group.addTask { await wakeup.wait() }
-            await group.next()
+        let recordBy = oldestUnrecorded.map { $0.addingTimeInterval(Self.recordWithin) }
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask { [wakeup] in
+                await wakeup.wait()
+                return true
+            }
+            group.addTask { [laneFinished] in
+                await laneFinished.wait()
+                return false
+            }
+            group.addTask {
+                if let recordBy, recordBy < poll {
+                    try? await clock.sleep(until: recordBy)
+                    return false
+                }
+                try? await clock.sleep(until: poll)
+                return true
+            }
+            let more = await group.next() ?? false
             group.cancelAll()
+            return more
         }
     }
 }

@@ -51,11 +51,16 @@ public actor OutboxRelay {
     nonisolated let wakeup = Wakeup()
     /// Outcomes so far, for metrics: (channel, outcome) → count.
     public private(set) var outcomes: [DeliveryOutcomeKey: Int] = [:]
+    /// Rung by ``run()``'s lanes when they finish (``wakeup`` is for commits).
+    nonisolated let laneFinished = Wakeup()
     /// Customers whose lane ``run()`` has in flight or has not recorded yet, with the number of
     /// sends each lane holds.
     var lanesInFlight: [String: Int] = [:]
     /// Lanes of ``run()`` that finished since it last recorded outcomes: their customer and outcomes.
     var finishedLanes: [(customer: String, updates: [OutboxUpdate])] = []
+    /// When the oldest of ``finishedLanes`` finished: outcomes wait at most
+    /// ``RunLoopTuning/recordWithin`` for others to share their transaction.
+    var oldestUnrecorded: Date?
 
     public init(store: any ShardStore, configuration: Configuration, clock: any JourneyClock, seed: UInt64, logger: Logger) {
         self.store = store
