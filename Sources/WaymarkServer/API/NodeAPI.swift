@@ -68,8 +68,8 @@ struct NodeAPI: Sendable {
         v1.get("cluster") { _, _ in try await cluster() }
     }
 
-    /// A cluster node takes writes only while it is a member: until it has joined, the cluster's
-    /// tables may not exist yet (a new database), and a write failed as a 500.
+    /// A cluster node takes writes once it has joined: before, the cluster's tables may not exist
+    /// yet (a new database) and a write failed as a 500, or hung while the database was unreachable.
     func requireJoined() async throws {
         guard let readiness, !(await readiness()) else { return }
         throw APIError.notReady

@@ -61,5 +61,5 @@ extension APIError {
 
     static let notReady = APIError(
         .serviceUnavailable, "not_ready",
-        "the node is not a member of its cluster right now (still joining, or cut off from the database) and takes no writes; retry shortly or on another node")
+        "the node has not joined its cluster yet and takes no writes until it has; retry shortly or on another node")
 }
