@@ -56,7 +56,7 @@ public final class FileChannelAdapter: ChannelAdapter {
     /// channel's document does, so the provider's importer knows where to send (`address`).
     public static func line(for delivery: Delivery, addressField: String? = nil) -> String {
         let message = delivery.message
-        let address = addressField.map { message.profile[path: $0.split(separator: ".").map(String.init)] } ?? .null
+        let address = addressField.map { message.profile[dottedPath: $0] } ?? .null
         let value: JSONValue = .object([
             "idempotency_key": .string(message.idempotencyKey),
             "time": .string(Timestamp.format(message.time)),

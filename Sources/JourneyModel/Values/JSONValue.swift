@@ -55,6 +55,11 @@ extension JSONValue {
         return current
     }
 
+    /// The value at a path written with dots (`contact.email`, a channel's `address_field`).
+    public subscript(dottedPath path: String) -> JSONValue {
+        self[path: path.split(separator: ".").map(String.init)]
+    }
+
     /// Returns a copy with `value` stored at the dotted `path`, creating objects on the way.
     /// A non-object found on the way is replaced by an object, as a profile `set` expects.
     public func setting(_ value: JSONValue, at path: ArraySlice<String>) -> JSONValue {

@@ -31,7 +31,7 @@ public struct ChannelRules: Sendable, Hashable, Codable {
     public func isReachable(_ channel: String, profile: Profile) -> Bool {
         guard let rule = rules[channel] else { return rules.isEmpty || allowUnlisted }
         if let field = rule.addressField {
-            let address = profile.json[path: field.split(separator: ".").map(String.init)]
+            let address = profile.json[dottedPath: field]
             if address.isNull || address.stringValue == "" { return false }
         }
         if let flag = rule.consentFlag, profile["consent"][path: [flag]] == .bool(false) {

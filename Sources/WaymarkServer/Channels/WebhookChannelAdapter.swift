@@ -92,7 +92,7 @@ public struct WebhookChannelAdapter: ChannelAdapter {
     /// The JSON a channel endpoint receives for a send.
     func document(for delivery: Delivery) -> JSONValue {
         let message = delivery.message
-        let address = addressField.map { message.profile[path: $0.split(separator: ".").map(String.init)] } ?? .null
+        let address = addressField.map { message.profile[dottedPath: $0] } ?? .null
         return .object([
             "idempotency_key": .string(message.idempotencyKey),
             "time": .time(message.time),
