@@ -40,7 +40,7 @@ struct NodeAPI: Sendable {
     func register(on router: Router<BasicRequestContext>, auth: NodeConfiguration.Auth) {
         router.add(middleware: ErrorMiddleware(logger: logger, rejected: { [metrics] request, code in
             metrics.requestRejected(code: code)
-            if request.method == .post, ["/v1/events", "/v1/events/"].contains(request.uri.path) { metrics.eventsRejected(1, code: code) }
+            if request.method == .post, request.routePath == "/v1/events" { metrics.eventsRejected(1, code: code) }
         }))
         router.get("health") { _, _ in JSONResponse.make(["status": "ok"]) }
         router.get("ready") { _, _ in try await ready() }

@@ -9,8 +9,7 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The calls an ingest token may make: what a website or an app backend needs, nothing that reads or changes journeys.
     static func isIngestCall(_ request: Request) -> Bool {
         guard request.method == .post else { return false }
-        let path = request.uri.path.hasSuffix("/") ? String(request.uri.path.dropLast()) : request.uri.path
-        return path == "/v1/events" || path == "/v1/profiles"
+        return request.routePath == "/v1/events" || request.routePath == "/v1/profiles"
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
