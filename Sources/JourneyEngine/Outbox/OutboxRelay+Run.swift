@@ -7,11 +7,11 @@ extension OutboxRelay {
     ///
     /// Rounds that waited for every lane of a batch let one slow receiver (a webhook that
     /// times out after ten seconds) hold every send committed meanwhile on the shard, on
-    /// every channel. Here lanes are read a page at a time (up to 256 due sends) and started
+    /// every channel. Here lanes are read a page at a time (``pageSize`` due sends) and started
     /// as slots free up, up to ``Configuration/concurrentCustomers``; the store is read again
     /// when the page is used up and more may be due (a commit's ``notify()``, the poll, or a
     /// full page last time). Outcomes are recorded together, in one transaction, once no lane
-    /// is running, once 256 are waiting, or at most ``recordWithin`` after the oldest
+    /// is running, once a page's worth are waiting, or at most ``recordWithin`` after the oldest
     /// finished. A customer is in flight until their outcomes are recorded, so a send is never
     /// read as due again while it is being delivered, and one customer's sends stay in order.
     ///
@@ -54,8 +54,11 @@ extension OutboxRelay {
         await recordFinishedLanes()
     }
 
+    /// Due sends read at once, and outcomes that make a transaction worth writing without waiting.
+    public static let pageSize = 256
+
     /// How long finished outcomes may wait for others to share their transaction.
-    static var recordWithin: TimeInterval { 0.05 }
+    static let recordWithin: TimeInterval = 0.05
 
     /// Delivers one customer's lane, then hands its outcomes to the loop and wakes it.
     private func runLane(_ lane: [OutboxEntry], customer: String) async {
@@ -70,7 +73,7 @@ extension OutboxRelay {
         guard !finishedLanes.isEmpty else { return false }
         let running = lanesInFlight.count - finishedLanes.count
         let waiting = finishedLanes.reduce(0) { $0 + $1.updates.count }
-        return running == 0 || waiting >= 256 || now >= (oldestUnrecorded ?? now).addingTimeInterval(Self.recordWithin)
+        return running == 0 || waiting >= Self.pageSize || now >= (oldestUnrecorded ?? now).addingTimeInterval(Self.recordWithin)
     }
 
     /// Records the outcomes of the lanes that finished, then frees their customers; returns
@@ -92,7 +95,7 @@ extension OutboxRelay {
     /// cannot hide the rest.
     private func dueLanes() async -> (lanes: [[OutboxEntry]], fullPage: Bool, leftOutBusy: Bool) {
         let held = lanesInFlight.values.reduce(0, +)
-        let limit = 256 + held
+        let limit = Self.pageSize + held
         let due: [OutboxEntry]
         do {
             due = try await store.dueOutbox(now: clock.now(), limit: limit)

@@ -59,7 +59,7 @@ public actor OutboxRelay {
     /// Lanes of ``run()`` that finished since it last recorded outcomes: their customer and outcomes.
     var finishedLanes: [(customer: String, updates: [OutboxUpdate])] = []
     /// When the oldest of ``finishedLanes`` finished: outcomes wait at most
-    /// ``RunLoopTuning/recordWithin`` for others to share their transaction.
+    /// ``recordWithin`` for others to share their transaction.
     var oldestUnrecorded: Date?
 
     public init(store: any ShardStore, configuration: Configuration, clock: any JourneyClock, seed: UInt64, logger: Logger) {
@@ -77,7 +77,7 @@ public actor OutboxRelay {
 
     /// One pass over the due messages; returns how many were attempted.
     @discardableResult
-    public func deliverDue(limit: Int = 256) async -> Int {
+    public func deliverDue(limit: Int = OutboxRelay.pageSize) async -> Int {
         let due: [OutboxEntry]
         do {
             due = try await store.dueOutbox(now: clock.now(), limit: limit)
