@@ -1,7 +1,7 @@
 import Foundation
 import JourneyModel
 import Testing
-import WaymarkServer
+@testable import WaymarkServer
 
 /// Every way a request can be wrong gets a 4xx naming the field, and nothing of a refused batch is applied.
 @Suite struct IngestValidationTests {
@@ -17,6 +17,10 @@ import WaymarkServer
     static let badEvents: [(String, Int, String, String)] = [
         ("{\"customer_id\": \"c1\", \"event\": ", 400, "malformed_json", "body"),
         ("", 400, "empty_body", "body"),
+        ("{\"customer_id\": \"c1\", \"event\": \"a\", \"properties\": {\"n\": 1e400}}", 400, "malformed_json", "body"),
+        ("[{\"customer_id\": \"c1\", \"event\": \"a\"},]", 400, "malformed_json", "body"),
+        ("{\"customer_id\": \"c1\", \"event\": \"a\", \"properties\": {\"s\": \"\\ud800\"}}", 400, "malformed_json", "body"),
+        (String(repeating: "[", count: 100) + String(repeating: "]", count: 100), 400, "malformed_json", "body"),
         ("42", 400, "wrong_type", "body"),
         ("{\"customer_id\": 7, \"event\": \"signup\"}", 400, "wrong_type", "customer_id"),
         ("{\"event\": \"signup\"}", 400, "missing_field", "customer_id"),
@@ -45,6 +49,38 @@ import WaymarkServer
             }
             let health = try await client.get("/health")
             #expect(health.status == 200, "the node keeps serving after bad input")
+        }
+    }
+
+    @Test func aKeyGivenTwiceKeepsItsLastValueAsInTheSimulator() async throws {
+        try await TestNode.run(journeys: ["welcome.yaml": Self.journey]) { node in
+            let client = node.client()
+            let answer = try await client.post(
+                "/v1/events", text: "{\"customer_id\": \"first\", \"customer_id\": \"last\", \"event\": \"signup\"}", contentType: "application/json")
+            #expect(answer.status == 202, "\(answer.text)")
+            try await eventually("the event reached `last`") { try await client.get("/v1/customers/last").status == 200 }
+            #expect(try await client.get("/v1/customers/first").status == 404)
+        }
+    }
+
+    @Test func aBodyThatIsNotUTF8IsMalformedJSON() throws {
+        let valid = Array("{\"customer_id\": \"汉字 ü 🛒\", \"event\": \"view\"}".utf8)
+        #expect(try RequestBodyReader.parseJSON(valid) == ["customer_id": "汉字 ü 🛒", "event": "view"])
+        let cases: [(bytes: [UInt8], offset: Int)] = [
+            (Array("{\"a\": \"x".utf8) + [0xFF] + Array("\"}".utf8), 8),
+            (Array("{\"abcdefgh\": \"".utf8) + [0xC3] + Array("\"}".utf8), 14),  // a lead byte without its continuation
+            (Array("{\"a\": \"".utf8) + [0xED, 0xA0, 0x80] + Array("\"}".utf8), 7),  // a UTF-16 surrogate spelled in UTF-8
+            (Array("{\"a\": \"".utf8) + [0xC0, 0xAF] + Array("\"}".utf8), 7),  // an overlong `/`
+        ]
+        for (bytes, offset) in cases {
+            #expect(bytes.withUnsafeBufferPointer { RequestBodyReader.firstInvalidUTF8($0) } == offset, "\(bytes)")
+            do {
+                _ = try RequestBodyReader.parseJSON(bytes)
+                Issue.record("accepted \(bytes)")
+            } catch let error as APIError {
+                #expect(error.code == "malformed_json")
+                #expect(error.message.contains("UTF-8"))
+            }
         }
     }
 

@@ -13,14 +13,22 @@ public struct JSONScanner {
     private let bytes: UnsafeBufferPointer<UInt8>
     private(set) var index = 0
     private var depth = 0
+    /// Whether a number too large for a `Double` (`1e400`) is an error rather than infinity.
+    private var finiteNumbersOnly = false
 
     public init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
-    /// Parses the whole text as one value (surrounding spaces allowed).
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
+    /// Parses the whole text as one value (surrounding spaces allowed). A key given twice in
+    /// one object keeps its last value, as Python's and JavaScript's parsers do.
+    ///
+    /// `finiteNumbersOnly` refuses a number beyond a `Double`'s range, which JSON's grammar
+    /// allows but no store can keep: the node's API asks for it, while event logs read the
+    /// way Python reads them (infinity).
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, finiteNumbersOnly: Bool = false) throws -> JSONValue {
         var scanner = JSONScanner(bytes)
+        scanner.finiteNumbersOnly = finiteNumbersOnly
         let value = try scanner.value()
         scanner.skipSpaces()
         guard scanner.index == bytes.count else { throw SyntaxError(message: "unexpected text after the JSON value", offset: scanner.index) }
@@ -182,6 +190,9 @@ public struct JSONScanner {
         }
         guard index > start, let number = Self.number(UnsafeBufferPointer(rebasing: bytes[start..<index])) else {
             throw SyntaxError(message: "expected a value (a string in double quotes, a number, true, false or null)", offset: start)
+        }
+        if finiteNumbersOnly, !number.isFinite {
+            throw SyntaxError(message: "a number too large for a 64-bit floating-point value", offset: start)
         }
         return .number(number)
     }
