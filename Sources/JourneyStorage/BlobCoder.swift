@@ -49,6 +49,13 @@ struct BlobCoder {
         return writer.unsupported ? try encode(Encoded(action), as: what, key: key) : writer.data
     }
 
+    /// An inbox input, written on every accepted event: `JSONEncoder` took a fifth of a node's CPU under batched ingest.
+    func encode(_ payload: InboxInput.Payload, as what: String, key: String) throws -> Data {
+        var writer = BlobWriter(capacity: 256)
+        writer.write(payload)
+        return writer.unsupported ? try encode(Encoded(payload), as: what, key: key) : writer.data
+    }
+
     /// An outbox message, read by ``BlobReader`` (`JSONDecoder` only for a blob it does not expect).
     func decode(_ type: OutboundMessage.Type, from data: Data, as what: String, key: String) throws -> OutboundMessage {
         if let message = try? BlobReader(data)?.message() { return message }

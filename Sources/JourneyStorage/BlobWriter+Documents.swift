@@ -195,6 +195,33 @@ extension BlobWriter {
         byte(UInt8(ascii: "}"))
     }
 
+    /// An inbox input's payload: an enum with one unlabelled value, so `{"event":{"_0":…}}`.
+    mutating func write(_ payload: InboxInput.Payload) {
+        switch payload {
+        case .event(let event):
+            raw("{\"event\":{\"_0\":")
+            optionalString("{\"id\":", event.id)
+            raw(event.id == nil ? "{\"customerID\":" : ",\"customerID\":")
+            string(event.customerID)
+            raw(",\"name\":")
+            string(event.name)
+            raw(",\"time\":")
+            date(event.time)
+            raw(",\"properties\":")
+            object(event.properties) { $0.json($1) }
+        case .profile(let change):
+            raw("{\"profile\":{\"_0\":{\"customerID\":")
+            string(change.customerID)
+            raw(",\"attributes\":")
+            object(change.attributes) { $0.json($1) }
+            raw(",\"identities\":")
+            object(change.identities) { $0.string($1) }
+            raw(",\"consent\":")
+            object(change.consent) { $0.bool($1) }
+        }
+        raw("}}}")
+    }
+
     /// `key` (literal text with its leading comma and colon) and the string, when there is one.
     private mutating func optionalString(_ key: StaticString, _ value: String?) {
         guard let value else { return }

@@ -62,7 +62,7 @@ extension SQLiteShardStore {
                 }
                 meta.lastInboxSequence += 1
                 let entry = InboxEntry(sequence: meta.lastInboxSequence, input: input)
-                try InboxRow(entry, coder).insert(db)
+                try InboxRow.append(entry, db, coder)
                 results.append(.appended(entry))
             }
             try meta.updateCounters(db)

@@ -153,6 +153,20 @@ struct BlobWriterTests {
         }
     }
 
+    @Test("inbox inputs, events with and without an id and profile changes, decode to themselves")
+    func inboxPayloads() throws {
+        let properties = Self.profile().attributes
+        let payloads: [InboxInput.Payload] = [
+            .event(CustomerEvent(id: "evt \"1\"", customerID: "c/1", name: "add_to_cart", time: Date(timeIntervalSince1970: 1_709_000_000.125), properties: properties)),
+            .event(CustomerEvent(customerID: "汉字", name: "view", time: Date(timeIntervalSince1970: 0))),
+            .profile(ProfileChange(customerID: "c2", attributes: properties, identities: ["email": "a@b.c", "wechat": "o\u{1}x"], consent: ["sms": false, "email": true])),
+            .profile(ProfileChange(customerID: "c3")),
+        ]
+        for payload in payloads {
+            try roundTrips(payload) { $0.write(payload) }
+        }
+    }
+
     @Test("a non-finite number goes through JSONEncoder, which refuses it")
     func fallbacks() throws {
         let coder = BlobCoder()
