@@ -14,13 +14,16 @@ public struct EngineConfiguration: Sendable {
     /// Whether sends and webhooks produce outbox messages (``Interpreter/emitsDeliveries``):
     /// always on a node; off for a simulation that reads only the actions.
     public var emitsDeliveries: Bool
+    /// How far accepting may run ahead of applying, per shard.
+    public var backlog: BacklogPolicy
 
     public init(
         shardCount: Int = 8, passivation: PassivationPolicy = PassivationPolicy(), channels: ChannelRules = .everyChannel,
-        predictsSegmentRechecks: Bool = true, emitsDeliveries: Bool = true
+        predictsSegmentRechecks: Bool = true, emitsDeliveries: Bool = true, backlog: BacklogPolicy = BacklogPolicy()
     ) {
         self.shardCount = shardCount
         self.passivation = passivation
+        self.backlog = backlog
         self.channels = channels
         self.predictsSegmentRechecks = predictsSegmentRechecks
         self.emitsDeliveries = emitsDeliveries

@@ -51,7 +51,7 @@ public actor JourneyEngine {
         shards = stores.enumerated().map { index, store in
             Shard(
                 index: index, store: store, interpreter: interpreter, actorSystem: actorSystem,
-                passivation: configuration.passivation, start: start,
+                passivation: configuration.passivation, backlog: configuration.backlog, start: start,
                 observer: RelayingObserver(relay: relays.isEmpty ? nil : relays[index], next: observer), logger: logger)
         }
     }

@@ -13,6 +13,11 @@ struct AcceptRequest: Sendable {
 final class ShardQueues: Sendable {
     let accepts = BatchQueue<AcceptRequest>()
     let work = BatchQueue<ShardWork>()
+    let backlog: BacklogPolicy
+
+    init(backlog: BacklogPolicy) {
+        self.backlog = backlog
+    }
 }
 
 extension Shard {
@@ -56,6 +61,8 @@ extension Shard {
 
     private func acceptLoop() async {
         while true {
+            // Backpressure: requests wait in `accepts` (and are appended together) while the apply loop catches up.
+            await queues.work.waitForRoom(below: queues.backlog.backlogLimit)
             let batch = await queues.accepts.nextBatch()
             if batch.isEmpty {
                 if queues.accepts.isFinished { break }
@@ -84,7 +91,7 @@ extension Shard {
         var retry: [ShardWork] = []
         var backoff: Duration = .milliseconds(50)
         while true {
-            let batch = retry + (retry.isEmpty ? await queues.work.nextBatch() : [])
+            let batch = retry + (retry.isEmpty ? await queues.work.nextBatch(limit: queues.backlog.applyBatchLimit) : [])
             if batch.isEmpty {
                 if queues.work.isFinished { break }
                 continue

@@ -33,7 +33,7 @@ public actor Shard {
     var pending = PendingCommit()
     /// Rung when a timer earlier than the one the timer loop sleeps for is set.
     let timerWakeup = Wakeup()
-    nonisolated let queues = ShardQueues()
+    nonisolated let queues: ShardQueues
     /// Whether the store is open and the timers are loaded (readiness).
     public private(set) var isRecovered = false
     /// Whether commits carry snapshots and timer changes (false: the store would never read them).
@@ -41,7 +41,8 @@ public actor Shard {
 
     public init(
         index: Int, store: any ShardStore, interpreter: Interpreter, actorSystem: WaymarkActorSystem,
-        passivation: PassivationPolicy, start: Date, observer: (any ShardObserver)?, logger: Logger
+        passivation: PassivationPolicy, backlog: BacklogPolicy = BacklogPolicy(), start: Date, observer: (any ShardObserver)?,
+        logger: Logger
     ) {
         // A store that keeps no customer state can only serve a shard that never needs it back:
         // one that never passivates an actor and keeps every timer in memory (the simulator).
@@ -58,6 +59,7 @@ public actor Shard {
         self.directory = CustomerDirectory(
             idleTimeout: passivation.idleTimeout, maximumResident: passivation.maximumResident, compactAfter: passivation.compactAfter)
         self.timers = TimerQueue(window: passivation.timerWindow)
+        self.queues = ShardQueues(backlog: backlog)
         self.logicalNow = start
         self.observer = observer
         var logger = logger
