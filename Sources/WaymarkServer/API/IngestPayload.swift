@@ -104,10 +104,13 @@ struct IngestPayload {
     private func identifier(_ value: JSONValue?, field: String) throws -> String {
         guard let value, !value.isNull else { throw APIError.missing(field) }
         guard case .string(let text) = value else { throw APIError.wrongType(field, expected: "a string") }
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        // Foundation's trimming and `count` (grapheme breaking) showed in ingest profiles: an id that
+        // starts with a visible ASCII character is not blank, and one of few bytes has few characters.
+        let startsVisible = text.utf8.first.map { (0x21..<0x7F).contains($0) } ?? false
+        guard startsVisible || !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError.badRequest("empty_field", "`\(field)` must not be empty", field: field)
         }
-        guard text.count <= Self.maximumIDLength else {
+        guard text.utf8.count <= Self.maximumIDLength || text.count <= Self.maximumIDLength else {
             throw APIError.badRequest("too_long", "`\(field)` is longer than \(Self.maximumIDLength) characters", field: field)
         }
         return text
