@@ -34,6 +34,17 @@ extension SQLiteShardStore {
         }
     }
 
+    public func customers(_ ids: [String]) async throws -> [String: CustomerState] {
+        if ids.isEmpty { return [:] }
+        return try await read("customers", record: ids.count == 1 ? ids[0] : nil) { db, coder in
+            var found: [String: CustomerState] = [:]
+            for id in ids {
+                if let state = try CustomerRow.state(of: id, db, coder) { found[id] = state }
+            }
+            return found
+        }
+    }
+
     public func customerIDs() async throws -> [String] {
         try await read("customerIDs") { db, _ in
             try String.fetchAll(db, CustomerRow.select(CustomerRow.Columns.id).order(CustomerRow.Columns.id))

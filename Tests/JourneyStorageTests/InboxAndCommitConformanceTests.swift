@@ -85,7 +85,7 @@ struct InboxAndCommitConformanceTests {
         }
     }
 
-    @Test("snapshots are stored, replaced and listed in id order", arguments: StoreKind.allCases)
+    @Test("snapshots are stored, replaced, read several at once and listed in id order", arguments: StoreKind.allCases)
     func snapshots(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             #expect(try await store.customer("alice") == nil)
@@ -96,6 +96,9 @@ struct InboxAndCommitConformanceTests {
             #expect(try await store.customer("alice") == Fixture.customer("alice", tier: "silver"))
             #expect(try await store.customerIDs() == ["alice", "bob", "carol"])
             #expect(try await store.customer("nobody") == nil)
+            let several = try await store.customers(["carol", "nobody", "alice"])
+            #expect(several == ["alice": Fixture.customer("alice", tier: "silver"), "carol": Fixture.customer("carol")])
+            #expect(try await store.customers([]).isEmpty)
         }
     }
 

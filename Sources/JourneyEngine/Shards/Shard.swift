@@ -110,10 +110,15 @@ public actor Shard {
 
     /// Applies one item through its customer's actor. Its state change joins the pending commit.
     public func process(_ work: ShardWork) async throws {
+        var none = PrefetchedSnapshots()
+        try await process(work, prefetched: &none)
+    }
+
+    func process(_ work: ShardWork, prefetched: inout PrefetchedSnapshots) async throws {
         let customerID = work.customerID
         let now = max(logicalNow, work.time)
         logicalNow = now
-        let actor = try await activate(customerID, now: now)
+        let actor = try await activate(customerID, now: now, prefetched: &prefetched)
         let input = work.input
         let interpreter = interpreter
         let commitsCustomerState = commitsCustomerState
@@ -173,8 +178,9 @@ public actor Shard {
 
     /// Processes a batch of work in order and commits it.
     public func apply(_ work: [ShardWork]) async throws {
+        var prefetched = try await prefetchSnapshots(for: work)
         for item in ShardWork.ordered(work) {
-            try await process(item)
+            try await process(item, prefetched: &prefetched)
         }
         try await flush()
         _ = directory.passivate(now: logicalNow)
@@ -187,9 +193,14 @@ public actor Shard {
     }
 
     /// The actor of a customer: already resident, or activated from the store's snapshot.
-    func activate(_ customerID: String, now: Date) async throws -> CustomerActor {
+    func activate(_ customerID: String, now: Date, prefetched: inout PrefetchedSnapshots) async throws -> CustomerActor {
         if let actor = directory.touchResident(customerID, at: now) { return actor }
-        let stored = try await store.customer(customerID)
+        let stored: CustomerState?
+        if let readAhead = prefetched.take(customerID, committedBatch: committedBatch) {
+            stored = readAhead
+        } else {
+            stored = try await store.customer(customerID)
+        }
         // Another activation of the same customer (a remote call, say) may have finished while
         // the store was read: keep its actor, or two actors would hold the customer apart.
         if let actor = directory.actor(customerID) {
@@ -207,7 +218,8 @@ public actor Shard {
     /// The customer's actor for a call from elsewhere (another node, the API): resident, or
     /// activated from the store at the shard's logical time. It stays resident until passivated.
     public func actor(for customerID: String) async throws -> CustomerActor {
-        try await activate(customerID, now: logicalNow)
+        var none = PrefetchedSnapshots()
+        return try await activate(customerID, now: logicalNow, prefetched: &none)
     }
 
     /// The current state of a customer (resident or stored), without activating it.

@@ -27,6 +27,10 @@ public protocol ShardStore: Sendable {
     /// The last committed snapshot of a customer, or nil for a customer never seen.
     func customer(_ id: String) async throws -> CustomerState?
 
+    /// The last committed snapshots of several customers; those never seen are absent. A shard
+    /// reads a batch's arrivals with one call, where one read each cost a thread hand-off each.
+    func customers(_ ids: [String]) async throws -> [String: CustomerState]
+
     /// Ids of every customer with a snapshot (for schedule ticks and segment checks).
     func customerIDs() async throws -> [String]
 
@@ -62,6 +66,15 @@ public protocol ShardStore: Sendable {
 extension ShardStore {
     /// Every durable store keeps what it is committed.
     public var keepsCustomerState: Bool { true }
+
+    /// One ``customer(_:)`` call each, for stores where a read costs no more one at a time.
+    public func customers(_ ids: [String]) async throws -> [String: CustomerState] {
+        var found: [String: CustomerState] = [:]
+        for id in ids {
+            if let state = try await customer(id) { found[id] = state }
+        }
+        return found
+    }
 
     public func recover(timerLimit: Int?) async throws -> ShardRecovery {
         var recovery = try await recover()

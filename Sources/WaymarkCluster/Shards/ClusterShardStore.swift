@@ -24,6 +24,10 @@ public struct ClusterShardStore: ShardStore {
         try await local.store(shard)?.customer(id)
     }
 
+    public func customers(_ ids: [String]) async throws -> [String: CustomerState] {
+        try await local.store(shard)?.customers(ids) ?? [:]
+    }
+
     public func customerIDs() async throws -> [String] {
         try await local.store(shard)?.customerIDs() ?? []
     }

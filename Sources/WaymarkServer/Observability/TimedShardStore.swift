@@ -16,6 +16,7 @@ struct TimedShardStore: ShardStore {
         try await base.pendingTimers(after: after, atLeast: limit)
     }
     func customer(_ id: String) async throws -> CustomerState? { try await base.customer(id) }
+    func customers(_ ids: [String]) async throws -> [String: CustomerState] { try await base.customers(ids) }
     func customerIDs() async throws -> [String] { try await base.customerIDs() }
 
     func append(_ inputs: [InboxInput]) async throws -> [InboxAppendResult] {
