@@ -128,7 +128,7 @@ import WaymarkServer
                 "waymark_sends_total{channel=\"email\",outcome=\"delivered\"} 2", "waymark_sends_total{channel=\"email\",outcome=\"retried\"}",
                 "waymark_sends_total{channel=\"webhook\",outcome=\"delivered\"} 3",
                 "waymark_commit_duration_seconds_bucket", "waymark_inbox_append_duration_seconds_count", "waymark_timer_lag_seconds",
-                "waymark_active_actors", "waymark_outbox_backlog 0", "waymark_timers_pending",
+                "waymark_active_actors", "waymark_apply_backlog 0", "waymark_outbox_backlog 0", "waymark_timers_pending",
             ]
             // The relays' outcomes and the outbox rows reach the metrics just after the deliveries.
             var metrics = ""

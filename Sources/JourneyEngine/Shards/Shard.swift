@@ -86,6 +86,10 @@ public actor Shard {
     }
 
     public var residentCustomers: Int { directory.count }
+
+    /// Accepted inputs and due timers waiting for the apply loop (bounded by ``BacklogPolicy``
+    /// for inputs). Zero on a cluster node's shards, whose runners apply from the shared inbox.
+    public nonisolated var queuedWork: Int { queues.work.count }
     /// Pending timers held in memory (with a timer window, more may wait in the store).
     public var pendingTimerCount: Int { timers.count }
 

@@ -23,6 +23,7 @@ public final class NodeMetrics: Sendable {
     let timerLag: Metrics.Gauge
     let timersPending: Metrics.Gauge
     let activeActors: Metrics.Gauge
+    let applyBacklog: Metrics.Gauge
     let outboxPending: Metrics.Gauge
     let outboxDeadLettered: Metrics.Gauge
     /// What the relays had reported at the last scrape, to turn their totals into counter increments.
@@ -54,6 +55,7 @@ public final class NodeMetrics: Sendable {
         timerLag = Metrics.Gauge(label: "waymark_timer_lag_seconds", factory: factory)
         timersPending = Metrics.Gauge(label: "waymark_timers_pending", factory: factory)
         activeActors = Metrics.Gauge(label: "waymark_active_actors", factory: factory)
+        applyBacklog = Metrics.Gauge(label: "waymark_apply_backlog", factory: factory)
         outboxPending = Metrics.Gauge(label: "waymark_outbox_backlog", factory: factory)
         outboxDeadLettered = Metrics.Gauge(label: "waymark_outbox_dead_lettered", factory: factory)
     }
@@ -70,13 +72,16 @@ public final class NodeMetrics: Sendable {
     func collect(engine: JourneyEngine, stores: [any ShardStore], now: Date) async {
         var resident = 0
         var pending = 0
+        var queued = 0
         var earliestDue: Date?
         for shard in runningShards?() ?? engine.shards {
+            queued += shard.queuedWork
             resident += await shard.residentCustomers
             pending += await shard.pendingTimerCount
             if let due = await shard.nextTimerDue() { earliestDue = min(earliestDue ?? due, due) }
         }
         activeActors.record(resident)
+        applyBacklog.record(queued)
         timersPending.record(pending)
         // How far behind the scheduler is: how long the most overdue timer has been due.
         timerLag.record(max(0, earliestDue.map { now.timeIntervalSince($0) } ?? 0))
