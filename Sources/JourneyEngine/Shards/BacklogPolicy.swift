@@ -1,8 +1,9 @@
 /// How much accepted work a shard lets wait, and how much of it one commit applies.
 ///
-/// A node accepts (appends to a shard's inbox) faster than it applies (runs the journeys
-/// and commits their state): measured on a 2-core machine, about 90,000 against 45,000
-/// events/s. Unbounded, the difference piled up in memory and was applied as one giant
+/// A node can accept (append to a shard's inbox) faster than it applies (run the journeys
+/// and commit their state): on the 2-core benchmark machine, before snapshots were read
+/// ahead, about 90,000 against 45,000 events/s, and any journey heavier than the benchmark's
+/// widens the gap again. Unbounded, the difference piled up in memory and was applied as one giant
 /// batch, so under sustained load the node's memory grew and one commit held a customer's
 /// send for seconds. With these limits an overloaded shard makes its callers wait for
 /// their acknowledgement instead: accepted input never outruns applied input by more
