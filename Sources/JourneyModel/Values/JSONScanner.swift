@@ -101,7 +101,7 @@ public struct JSONScanner {
 
     private mutating func value() throws -> JSONValue {
         skipSpaces()
-        guard let byte = peek else { throw SyntaxError(message: "expected a value, found the end of the line", offset: index) }
+        guard let byte = peek else { throw SyntaxError(message: "expected a value, found the end of the text", offset: index) }
         switch byte {
         case UInt8(ascii: "{"): return .object(try object { _, _ in })
         case UInt8(ascii: "["): return try array()
