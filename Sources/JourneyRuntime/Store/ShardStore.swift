@@ -28,7 +28,7 @@ public protocol ShardStore: Sendable {
     func customer(_ id: String) async throws -> CustomerState?
 
     /// The last committed snapshots of several customers; those never seen are absent. A shard
-    /// reads a batch's arrivals with one call, where one read each cost a thread hand-off each.
+    /// reads a batch's arrivals in one call: read one by one, each cost a thread hand-off.
     func customers(_ ids: [String]) async throws -> [String: CustomerState]
 
     /// Ids of every customer with a snapshot (for schedule ticks and segment checks).
@@ -67,7 +67,7 @@ extension ShardStore {
     /// Every durable store keeps what it is committed.
     public var keepsCustomerState: Bool { true }
 
-    /// One ``customer(_:)`` call each, for stores where a read costs no more one at a time.
+    /// One ``customer(_:)`` call per id, for stores where reading one at a time costs no more.
     public func customers(_ ids: [String]) async throws -> [String: CustomerState] {
         var found: [String: CustomerState] = [:]
         for id in ids {
