@@ -32,28 +32,31 @@ struct BlobCoder {
 
     /// A snapshot, written by ``BlobWriter`` (the same JSON, without `JSONEncoder`'s cost).
     func encode(_ state: CustomerState, as what: String, key: String) throws -> Data {
-        var writer = BlobWriter.start()
-        writer.write(state)
-        return writer.unsupported ? try encode(Encoded(state), as: what, key: key) : writer.data
+        try encode(state, as: what, key: key) { $0.write($1) }
     }
 
     func encode(_ message: OutboundMessage, as what: String, key: String) throws -> Data {
-        var writer = BlobWriter.start()
-        writer.write(message)
-        return writer.unsupported ? try encode(Encoded(message), as: what, key: key) : writer.data
+        try encode(message, as: what, key: key) { $0.write($1) }
     }
 
     func encode(_ action: ActionRecord, as what: String, key: String) throws -> Data {
-        var writer = BlobWriter.start()
-        writer.write(action)
-        return writer.unsupported ? try encode(Encoded(action), as: what, key: key) : writer.data
+        try encode(action, as: what, key: key) { $0.write($1) }
     }
 
     /// An inbox input, written on every accepted event: `JSONEncoder` took a fifth of a node's CPU under batched ingest.
     func encode(_ payload: InboxInput.Payload, as what: String, key: String) throws -> Data {
-        var writer = BlobWriter(capacity: 256)
-        writer.write(payload)
-        return writer.unsupported ? try encode(Encoded(payload), as: what, key: key) : writer.data
+        try encode(payload, as: what, key: key, capacity: 256) { $0.write($1) }
+    }
+
+    /// `value` written by `write` into a ``BlobWriter``; through `JSONEncoder` after all when the
+    /// writer met something it does not write (a non-finite number), so that the error is `JSONEncoder`'s.
+    private func encode<Value: Encodable>(
+        _ value: Value, as what: String, key: String, capacity: Int = BlobWriter.snapshotCapacity,
+        _ write: (inout BlobWriter, Value) -> Void
+    ) throws -> Data {
+        var writer = BlobWriter(capacity: capacity)
+        write(&writer, value)
+        return writer.unsupported ? try encode(Encoded(value), as: what, key: key) : writer.data
     }
 
     /// An outbox message, read by ``BlobReader`` (`JSONDecoder` only for a blob it does not expect).

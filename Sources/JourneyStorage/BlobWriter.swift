@@ -34,8 +34,11 @@ struct BlobWriter: ~Copyable {
 
     deinit { base.deallocate() }
 
+    /// Room for a typical snapshot, so most blobs are written without growing.
+    static let snapshotCapacity = 2048
+
     /// A writer for one blob, with room for a typical snapshot.
-    static func start() -> BlobWriter { BlobWriter(capacity: 2048) }
+    static func start() -> BlobWriter { BlobWriter(capacity: snapshotCapacity) }
 
     var data: Data { Data(bytes: base, count: count) }
 
