@@ -1,5 +1,6 @@
 import Foundation
 import JourneyModel
+import NIOCore
 import Testing
 @testable import WaymarkServer
 
@@ -65,7 +66,7 @@ import Testing
 
     @Test func aBodyThatIsNotUTF8IsMalformedJSON() throws {
         let valid = Array("{\"customer_id\": \"汉字 ü 🛒\", \"event\": \"view\"}".utf8)
-        #expect(try RequestBodyReader.parseJSON(valid) == ["customer_id": "汉字 ü 🛒", "event": "view"])
+        #expect(try valid.withUnsafeBufferPointer { try RequestBodyReader.parseJSON($0) } == ["customer_id": "汉字 ü 🛒", "event": "view"])
         let cases: [(bytes: [UInt8], offset: Int)] = [
             (Array("{\"a\": \"x".utf8) + [0xFF] + Array("\"}".utf8), 8),
             (Array("{\"abcdefgh\": \"".utf8) + [0xC3] + Array("\"}".utf8), 14),  // a lead byte without its continuation
@@ -75,11 +76,27 @@ import Testing
         for (bytes, offset) in cases {
             #expect(bytes.withUnsafeBufferPointer { RequestBodyReader.firstInvalidUTF8($0) } == offset, "\(bytes)")
             do {
-                _ = try RequestBodyReader.parseJSON(bytes)
+                _ = try bytes.withUnsafeBufferPointer { try RequestBodyReader.parseJSON($0) }
                 Issue.record("accepted \(bytes)")
             } catch let error as APIError {
                 #expect(error.code == "malformed_json")
                 #expect(error.message.contains("UTF-8"))
+            }
+        }
+    }
+
+    /// Journey YAML bodies are text checked by the same rule. A 4-byte character cut short
+    /// (`F0 9F 98`) decodes, repaired, to one U+FFFD of the same byte length: a check that only
+    /// compared lengths took it for UTF-8.
+    @Test func aTextBodyThatIsNotUTF8IsRefusedWhereverTheBadByteIs() throws {
+        #expect(try RequestBodyReader.text(of: ByteBuffer(string: "journey: 汉字 🛒")) == "journey: 汉字 🛒")
+        for (bytes, offset) in [(Array("journey: ".utf8) + [0xF0, 0x9F, 0x98] + Array("x".utf8), 9), ([0xFF], 0)] {
+            do {
+                _ = try RequestBodyReader.text(of: ByteBuffer(bytes: bytes))
+                Issue.record("accepted \(bytes)")
+            } catch let error as APIError {
+                #expect(error.code == "invalid_utf8")
+                #expect(error.message.contains("offset \(offset)"), "\(error.message)")
             }
         }
     }

@@ -21,11 +21,16 @@ struct RequestBodyReader: Sendable {
     }
 
     func text(of request: Request) async throws -> String {
-        let buffer = try await bytes(of: request)
-        guard let text = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes), text.utf8.count == buffer.readableBytes else {
-            throw APIError.badRequest("invalid_utf8", "the body is not UTF-8 text", field: "body")
+        try Self.text(of: try await bytes(of: request))
+    }
+
+    /// The bytes as text, or `invalid_utf8` naming the first bad byte: checked rather than
+    /// decoded with repairs, which would turn a bad byte into U+FFFD unnoticed.
+    static func text(of buffer: ByteBuffer) throws -> String {
+        if let invalid = buffer.withUnsafeReadableBytes({ firstInvalidUTF8($0.bindMemory(to: UInt8.self)) }) {
+            throw APIError.badRequest("invalid_utf8", "the body is not UTF-8 text (a bad byte at offset \(invalid))", field: "body")
         }
-        return text
+        return String(buffer: buffer)
     }
 
     /// The body as JSON; an empty or malformed body is a 400 naming `body`.
@@ -39,13 +44,7 @@ struct RequestBodyReader: Sendable {
         guard buffer.readableBytes > 0 else {
             throw APIError.badRequest("empty_body", "the request has no body; send a JSON document", field: "body")
         }
-        return try buffer.readableBytesView.withContiguousStorageIfAvailable { bytes in
-            try Self.parseJSON(bytes)
-        } ?? Self.parseJSON(Array(buffer.readableBytesView))
-    }
-
-    static func parseJSON(_ bytes: [UInt8]) throws -> JSONValue {
-        try bytes.withUnsafeBufferPointer { try parseJSON($0) }
+        return try buffer.withUnsafeReadableBytes { try Self.parseJSON($0.bindMemory(to: UInt8.self)) }
     }
 
     static func parseJSON(_ bytes: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
@@ -59,25 +58,14 @@ struct RequestBodyReader: Sendable {
         }
     }
 
-    /// The offset of the first byte that does not belong to well-formed UTF-8, or nil.
+    /// The offset of the first byte that does not belong to well-formed UTF-8 (overlong forms and
+    /// surrogates included), or nil.
     static func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        var index = 0
-        let count = bytes.count
-        // ASCII, eight bytes at a time, is nearly every body.
-        let raw = UnsafeRawBufferPointer(bytes)
-        while index + 8 <= count, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-            index += 8
-        }
-        guard index < count else { return nil }
-        var decoder = UTF8()
-        var iterator = UnsafeBufferPointer(rebasing: bytes[index...]).makeIterator()
-        var offset = index
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): offset += UTF8.width(scalar)
-            case .emptyInput: return nil
-            case .error: return offset
-            }
+        do {
+            _ = try UTF8Span(validating: bytes.span)
+            return nil
+        } catch {
+            return error.byteOffsets.lowerBound
         }
     }
 
