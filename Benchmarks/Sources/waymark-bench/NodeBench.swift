@@ -59,10 +59,13 @@ enum NodeBench {
     /// The node's events accepted and inputs applied so far (from `/metrics`).
     static func counters(port: Int) throws -> (accepted: Int, processed: Int) {
         guard let connection = try? Connection(port: port), let text = connection.get("/metrics") else { throw BenchFailure("GET /metrics failed") }
-        func value(_ name: String) -> Int {
-            text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) } ?? 0
-        }
+        func value(_ name: String) -> Int { metric(name, in: text).flatMap(Double.init).map { Int($0) } ?? 0 }
         return (value("waymark_events_accepted_total"), value("waymark_inputs_processed_total"))
+    }
+
+    /// The value of an unlabelled series in a Prometheus text page, as written.
+    static func metric(_ name: String, in text: String) -> String? {
+        text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.map { String($0.split(separator: " ").last ?? "") }
     }
 
     static func wrk(_ arguments: [String], batch: Int? = nil) throws -> WrkResult {
@@ -222,9 +225,7 @@ enum NodeBench {
             guard tracing, let connection = try? Connection(port: port) else { return }
             while !Task.isCancelled {
                 let text = connection.get("/metrics") ?? ""
-                let pick = { (name: String) -> String in
-                    text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.map { String($0.split(separator: " ").last ?? "") } ?? "?"
-                }
+                let pick = { (name: String) -> String in metric(name, in: text) ?? "?" }
                 Report.log("trace: accepted \(pick("waymark_events_accepted_total")) processed \(pick("waymark_inputs_processed_total")) backlog \(pick("waymark_outbox_backlog")) delivered \(sink.delivered)")
                 try? await Task.sleep(for: .milliseconds(250))
             }
