@@ -14,13 +14,15 @@ enum StoreBench {
         let duration = Double(Report.env("BENCH_SECONDS", 5))
         let log = try Workload.generate(count: max(100_000, count * batch / 2), seed: 11)
         let commits = CommitWorkload.make(log: log, catalog: try Workload.catalog(), batchSize: batch, count: count)
+        // `BENCH_STORE_PATHS=store` (or `raw`, `full`, `normal`) runs only those, for a profile of one path.
+        let paths = Set((ProcessInfo.processInfo.environment["BENCH_STORE_PATHS"] ?? "store raw full normal").split(separator: " ").map(String.init))
         let directory = try Report.scratch("store")
         defer { try? FileManager.default.removeItem(at: directory) }
-        for sync in ["full", "normal"] {
+        for sync in ["full", "normal"] where paths.contains(sync) {
             let store = try SQLiteShardStore(path: directory.appendingPathComponent("store-\(sync).sqlite").path, options: .init(synchronous: sync == "full" ? .full : .normal))
             let raw = try RawUpsertBaseline(path: directory.appendingPathComponent("raw-\(sync).sqlite").path, synchronousFull: sync == "full", commits: commits)
             for (name, commit) in [("store", { (index: Int) async throws in try await store.commit(commits[index % commits.count]) }),
-                                   ("raw", { (index: Int) async throws in try await raw.commit(index) })] {
+                                   ("raw", { (index: Int) async throws in try await raw.commit(index) })] where paths.contains(name) {
                 let start = ContinuousClock.now
                 let cpuStart = cpuSeconds()
                 var done = 0
