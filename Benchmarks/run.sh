@@ -61,6 +61,8 @@ ordo() {
 }
 wants interpreter && ordo Interpreter
 wants storage && ordo Storage
+# The same commits as a sustained rate, checkpoints included (the ordo-one rows are medians of single commits).
+wants storage && { log "store, sustained (${BENCH_SECONDS} s per path)"; "$BENCH" store >> "$FIGURES"; }
 
 wants simulate && { log "simulator ($SIM_EVENTS events)"; "$BENCH" simulate >> "$FIGURES"; }
 wants memory && { log "memory ($MEM_CUSTOMERS customers)"; "$BENCH" memory >> "$FIGURES"; "$BENCH" memory-unpacked >> "$FIGURES"; }
