@@ -335,4 +335,20 @@ import Testing
         let exit = ActionRecord(time: time, customer: "a\"b", journey: "j", version: 2, run: 3, step: "s", action: .exit, variant: "holdout", reason: "holdout")
         #expect(ActionLines.line(exit) == "{\"time\":\"2024-03-13T11:23:32Z\",\"customer\":\"a\\\"b\",\"journey\":\"j\",\"version\":2,\"run\":3,\"step\":\"s\",\"action\":\"exit\",\"channel\":null,\"template\":null,\"variant\":\"holdout\",\"reason\":\"holdout\"}\n")
     }
+
+    /// Ids are copied straight unless a byte needs escaping: a quote, a backslash or a control
+    /// character, in a short id (stored inline) or a long one (on the heap), first or last.
+    @Test(arguments: [
+        ("plain", #""plain""#), ("\\start", #""\\start""#), ("tab\tin", #""tab\tin""#),
+        ("a-customer-id-long-enough-for-the-heap-\"", #""a-customer-id-long-enough-for-the-heap-\"""#),
+        ("\u{1}a-customer-id-long-enough-for-the-heap", #""\u0001a-customer-id-long-enough-for-the-heap""#),
+        ("数字-ünïcode", #""数字-ünïcode""#),
+    ])
+    func actionLinesEscapeOnlyWhatJSONRequires(customer: String, quoted: String) throws {
+        let action = ActionRecord(time: Date(timeIntervalSince1970: 0), customer: customer, journey: "j", version: 1, run: 1, step: nil, action: .enter)
+        let line = ActionLines.line(action)
+        #expect(line.contains("\"customer\":\(quoted),"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["customer"] as? String == customer)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JourneyEngine
 import JourneyModel
 import JourneyRuntime
 @testable import JourneySimulator
@@ -185,5 +186,43 @@ import Testing
             #expect(row.goals == goalsOf[row.name] ?? 0)
             #expect(row.conversionRate == Double(row.goals) / Double(row.runs))
         }
+    }
+
+    /// A batch's records interleave journeys and versions (one customer's input after another's):
+    /// each lands in its own version's tally, in batches that go on where the last one stopped.
+    @Test func tallyCountsEachRecordUnderItsOwnJourneyVersion() {
+        let time = Date(timeIntervalSince1970: 0)
+        func action(_ journey: String, _ version: Int, _ kind: ActionRecord.Kind, customer: String, channel: String? = nil) -> ActionRecord {
+            ActionRecord(time: time, customer: customer, journey: journey, version: version, run: 1, step: "s", action: kind, channel: channel)
+        }
+        func reached(_ journey: String, _ version: Int, _ step: String) -> StepTrace {
+            StepTrace(journey: journey, version: version, step: step, variant: nil, kind: .reached)
+        }
+        let batches = [
+            CommittedBatch(shard: 0, actions: [
+                action("a", 1, .enter, customer: "c1"), action("a", 1, .send, customer: "c1", channel: "sms"),
+                action("b", 1, .enter, customer: "c2"), action("a", 2, .enter, customer: "c3"),
+                action("a", 1, .send, customer: "c4", channel: "email"),
+            ], traces: [reached("a", 1, "s"), reached("b", 1, "s"), reached("b", 1, "t"), reached("a", 1, "s")]),
+            CommittedBatch(shard: 0, actions: [action("a", 1, .enter, customer: "c5"), action("b", 1, .goal, customer: "c2")],
+                           traces: [reached("a", 2, "s")]),
+        ]
+        var tally = SimulationTally()
+        for batch in batches { tally.add(batch) }
+
+        var expected: [String: [Int: VersionTally]] = [:]
+        for batch in batches {
+            for record in batch.actions { expected[record.journey, default: [:]][record.version, default: VersionTally()].add(record) }
+            for trace in batch.traces { expected[trace.journey, default: [:]][trace.version, default: VersionTally()].add(trace) }
+        }
+        #expect(tally.versions == expected)
+        #expect(tally.actions == 7)
+        #expect(tally.versions["a"]?[1]?.runs == 2)
+        #expect(tally.versions["a"]?[1]?.sends == ["sms": 1, "email": 1])
+        #expect(tally.versions["a"]?[1]?.reached == ["s": 2])
+        #expect(tally.versions["a"]?[2]?.customersEntered == ["c3"])
+        #expect(tally.versions["a"]?[2]?.reached == ["s": 1])
+        #expect(tally.versions["b"]?[1]?.goals == 1)
+        #expect(tally.versions["b"]?[1]?.reached == ["s": 1, "t": 1])
     }
 }

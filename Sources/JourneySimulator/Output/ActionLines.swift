@@ -57,9 +57,10 @@ enum ActionLines {
         }
     }
 
-    /// Most ids need no escaping: copy them straight.
+    /// Most ids need no escaping: copy them straight. The check reads the string's bytes in
+    /// place: `allSatisfy` over the UTF-8 view, a call per byte, was 2% of a simulation.
     private static func quoted(_ text: String, to line: inout [UInt8]) {
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
+        if text.utf8.withContiguousStorageIfAvailable(needsNoEscape) ?? text.utf8.allSatisfy(needsNoEscape) {
             line.append(UInt8(ascii: "\""))
             line.append(contentsOf: text.utf8)
             line.append(UInt8(ascii: "\""))
@@ -68,6 +69,16 @@ enum ActionLines {
             JSONValue.writeQuoted(text, to: &escaped)
             line.append(contentsOf: escaped.utf8)
         }
+    }
+
+    private static func needsNoEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in bytes where !needsNoEscape(byte) { return false }
+        return true
+    }
+
+    @inline(__always)
+    private static func needsNoEscape(_ byte: UInt8) -> Bool {
+        byte >= 0x20 && byte != 0x22 && byte != 0x5C
     }
 }
 
