@@ -67,6 +67,40 @@ struct RemoteActorCallTests {
         }
     }
 
+    /// A drain hands a shard over while a call to one of its customers runs there; the shard's
+    /// store closes under the call, which fails. The caller gets the new owner's answer, not
+    /// the failure (a customer query during a drain once answered 502 this way).
+    @Test func aCallWhoseShardLeavesWhileItRunsIsRetriedAtTheNewOwner() async throws {
+        try await LoopbackNodes.with(["a", "b", "c"]) { nodes in
+            let (a, b, c) = (nodes[0], nodes[1], nodes[2])
+            let id = CustomerActorID(customerID: "handover-1")
+            let shard = a.routing.shard(of: id)
+            await LoopbackNodes.assign(shard: shard, to: b, in: nodes)
+            let gate = CallGate.install("handover-1", on: "b")
+            let recorder = try Recorder.resolve(id: id, using: a.system)
+            async let answer = recorder.failWhenGateOpens("handover-1")
+            while gate.arrivals < 1 { await Task.yield() }
+            await LoopbackNodes.assign(shard: shard, to: c, in: nodes, refreshing: [b, c])
+            gate.open()
+            #expect(try await answer == "c")
+            #expect(a.transport.metrics.counts.movedRetries == 1)
+        }
+    }
+
+    /// The same failure on a node that still owns the shard is the actor's own, and the caller gets it.
+    @Test func aCallThatFailsWhileItsShardStaysIsTheActorsFailure() async throws {
+        try await LoopbackNodes.with(["a", "b"]) { nodes in
+            let (a, b) = (nodes[0], nodes[1])
+            let id = CustomerActorID(customerID: "staying-1")
+            await LoopbackNodes.assign(shard: a.routing.shard(of: id), to: b, in: nodes)
+            CallGate.install("staying-1", on: "b").open()
+            let recorder = try Recorder.resolve(id: id, using: a.system)
+            let error = await #expect(throws: ActorSystemError.self) { try await recorder.failWhenGateOpens("staying-1") }
+            #expect(error?.code == .actorFailed)
+            #expect(a.transport.metrics.counts.movedRetries == 0)
+        }
+    }
+
     @Test func aCallToAnOwnerThatIsGoneFollowsTheShardToItsNewOwner() async throws {
         try await LoopbackNodes.with(["a", "b", "c"]) { nodes in
             let (a, b, c) = (nodes[0], nodes[1], nodes[2])

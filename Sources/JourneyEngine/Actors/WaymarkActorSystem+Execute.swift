@@ -7,7 +7,8 @@ extension WaymarkActorSystem {
     /// The actor is activated through the ``LocalActorHost`` when it was passivated. A
     /// customer whose shard does not run here is answered `moved`, so the caller looks
     /// the owner up again; a target this release does not know is `unknownTarget`; what
-    /// the method throws comes back as `actorFailed` with its description.
+    /// the method throws comes back as `actorFailed` with its description, unless the
+    /// customer's shard left this node while the call ran.
     ///
     /// The caller serialises calls to one actor (it awaits each before the next is
     /// delivered), and the actor runs them one at a time, so they run in the order sent.
@@ -33,6 +34,11 @@ extension WaymarkActorSystem {
         switch handler.result {
         case .success(let data): return data
         case .failure(let error as ActorSystemError): throw error
+        case .failure(let error) where !host.holds(envelope.recipient):
+            // The shard was handed over during the call, and its store closed under it (a read
+            // then fails with SQLite's "misuse"). Answered as a call arriving after the move
+            // would be: the caller asks the new owner. Safe because every remote call is a read.
+            throw ActorSystemError(.moved, "customer \(envelope.recipient.customerID)'s shard left this node during the call: \(error)", context: context)
         case .failure(let error): throw ActorSystemError(.actorFailed, "\(error)", context: context)
         }
     }

@@ -29,6 +29,14 @@ distributed actor Recorder {
         throw RecorderError(message: message)
     }
 
+    /// Fails once `gate` opens, as a read does whose store closed under it when its shard
+    /// was handed over; answers at once on a node that has no gate.
+    distributed func failWhenGateOpens(_ gate: String) async throws -> String {
+        guard let gate = CallGate.named(gate, on: node) else { return node }
+        await gate.passed()
+        throw RecorderError(message: "the shard's store was closed")
+    }
+
     /// Waits (cancellably) before answering: a call that outlives its deadline.
     distributed func linger(milliseconds: Int) async throws -> String {
         try await Task.sleep(for: .milliseconds(milliseconds))
