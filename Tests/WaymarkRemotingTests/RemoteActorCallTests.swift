@@ -87,6 +87,34 @@ struct RemoteActorCallTests {
         }
     }
 
+    /// The same race on the node that makes the call: a query for a customer it holds fails
+    /// because the shard was handed over meanwhile (to a node that joined, say), and is asked
+    /// again at the new owner.
+    @Test func aLocalCallWhoseShardLeavesWhileItRunsAsksTheNewOwner() async throws {
+        try await LoopbackNodes.with(["a", "b"]) { nodes in
+            let (a, b) = (nodes[0], nodes[1])
+            let id = CustomerActorID(customerID: "handover-2")
+            let shard = a.routing.shard(of: id)
+            await LoopbackNodes.assign(shard: shard, to: a, in: nodes)
+            _ = try await a.host.activate(id)
+            let gate = CallGate.install("handover-2", on: "a")
+            async let answer = a.system.callOwner(of: id, as: Recorder.self) { try await $0.failWhenGateOpens("handover-2") }
+            while gate.arrivals < 1 { await Task.yield() }
+            await LoopbackNodes.assign(shard: shard, to: b, in: nodes)
+            gate.open()
+            #expect(try await answer == "b")
+            // Where the shard stays, the actor's failure is the answer (run in process, as the
+            // shard's actor is not resident after the move back).
+            await LoopbackNodes.assign(shard: shard, to: a, in: nodes)
+            CallGate.install("handover-2", on: "a").open()
+            let error = await #expect(throws: ActorSystemError.self) {
+                try await a.system.callOwner(of: id, as: Recorder.self) { try await $0.failWhenGateOpens("handover-2") }
+            }
+            #expect(error?.code == .actorFailed)
+            #expect(b.transport.metrics.counts.served == 1)
+        }
+    }
+
     /// The same failure on a node that still owns the shard is the actor's own, and the caller gets it.
     @Test func aCallThatFailsWhileItsShardStaysIsTheActorsFailure() async throws {
         try await LoopbackNodes.with(["a", "b"]) { nodes in

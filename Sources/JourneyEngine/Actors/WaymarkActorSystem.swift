@@ -57,6 +57,22 @@ public final class WaymarkActorSystem: DistributedActorSystem, Sendable {
         return nil
     }
 
+    /// Runs `call` on the actor of `id`, wherever its shard runs. A call made here, on a
+    /// customer this node held, that fails after the shard left this node is made once more,
+    /// at the new owner: a handover closes the shard's store under a read in flight, and that
+    /// failure says nothing about the customer. Only for reads (see ``executeLocally(_:)``).
+    public func callOwner<Act: DistributedActor, Result: Sendable>(
+        of id: CustomerActorID, as actorType: Act.Type, _ call: (Act) async throws -> Result
+    ) async throws -> Result where Act.ActorSystem == WaymarkActorSystem {
+        let heldHere = host?.holds(id) == true
+        do {
+            return try await call(try Act.resolve(id: id, using: self))
+        } catch {
+            guard heldHere, host?.holds(id) == false else { throw error }
+            return try await call(try Act.resolve(id: id, using: self))
+        }
+    }
+
     public func assignID<Act>(_ actorType: Act.Type) -> CustomerActorID where Act: DistributedActor, Act.ID == CustomerActorID {
         Self.pendingID ?? CustomerActorID(customerID: "anonymous-\(registry.withLock { $0.count })")
     }

@@ -46,8 +46,9 @@ struct ClusterRemoting {
         guard let service else { return }
         let actorSystem = actorSystem
         api.customerLookup = { id in
-            let actor = try CustomerActor.resolve(id: CustomerActorID(customerID: id), using: actorSystem)
-            return try await actor.lookup(recentActions: 50)
+            try await actorSystem.callOwner(of: CustomerActorID(customerID: id), as: CustomerActor.self) {
+                try await $0.lookup(recentActions: 50)
+            }
         }
         let transport = service.transport
         api.clusterCounts = { journeyID in try await NodeQueries.gather(journeyID, over: transport) }
