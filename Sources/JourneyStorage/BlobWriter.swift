@@ -37,9 +37,6 @@ struct BlobWriter: ~Copyable {
     /// Room for a typical snapshot, so most blobs are written without growing.
     static let snapshotCapacity = 2048
 
-    /// A writer for one blob, with room for a typical snapshot.
-    static func start() -> BlobWriter { BlobWriter(capacity: snapshotCapacity) }
-
     var data: Data { Data(bytes: base, count: count) }
 
     /// Makes room for `extra` more bytes, doubling so appends stay amortized O(1).

@@ -36,7 +36,7 @@ struct BlobReaderTests {
     }
 
     static func blobs(of message: OutboundMessage) throws -> [Data] {
-        var writer = BlobWriter.start()
+        var writer = BlobWriter()
         writer.write(message)
         return [writer.data, try BlobWriterTests.encoder().encode(message)]
     }

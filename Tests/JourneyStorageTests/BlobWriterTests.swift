@@ -56,7 +56,7 @@ struct BlobWriterTests {
     }
 
     func roundTrips<Value: Codable & Equatable>(_ value: Value, _ write: (inout BlobWriter) -> Void) throws {
-        var writer = BlobWriter.start()
+        var writer = BlobWriter()
         write(&writer)
         let unsupported = writer.unsupported
         #expect(!unsupported)
@@ -92,7 +92,7 @@ struct BlobWriterTests {
                     var characters = Array(repeating: Character("a"), count: length)
                     if length > 0 { characters[position] = character }
                     let text = String(characters)
-                    var writer = BlobWriter.start()
+                    var writer = BlobWriter()
                     writer.string(text)
                     let decoded = try JSONDecoder().decode(String.self, from: writer.data)
                     #expect(decoded == text, "\(length) \(position) \(character.unicodeScalars.first!.value)")
@@ -170,7 +170,7 @@ struct BlobWriterTests {
     @Test("a non-finite number goes through JSONEncoder, which refuses it")
     func fallbacks() throws {
         let coder = BlobCoder()
-        var writer = BlobWriter.start()
+        var writer = BlobWriter()
         let bad = CustomerState(customerID: "x", profile: Profile(attributes: ["n": .number(.infinity)]))
         writer.write(bad)
         let unsupported = writer.unsupported
