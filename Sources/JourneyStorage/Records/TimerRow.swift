@@ -9,25 +9,24 @@ import JourneyRuntime
 /// Ordering by token in SQL differs from the runtime's for tokens of 2⁶³ and above
 /// (segment rechecks set the top bit), so nothing relies on SQL's order among one
 /// customer's timers due at the same instant: the scheduler's heap orders them.
-struct TimerRow: Codable, FetchableRecord, TableRecord {
-    static let databaseTableName = "timers"
-
-    enum CodingKeys: String, CodingKey {
-        case customerID = "customer_id"
-        case token, due
-        case journeyID = "journey_id"
-    }
-
-    enum Columns {
-        static let customerID = Column(CodingKeys.customerID)
-        static let token = Column(CodingKeys.token)
-        static let due = Column(CodingKeys.due)
-    }
-
+struct TimerRow: FetchableRecord {
     var customerID: String
     var token: Int64
     var due: Double
     var journeyID: String
+
+    /// The columns every read selects, in the order ``init(row:)`` reads them.
+    static let selection = "customer_id, token, due, journey_id"
+
+    /// Reads a row of ``selection`` by position. Recovery and timer paging read a window of
+    /// rows per shard (25,000 by default), and decoding them through `Decodable` by column
+    /// name was most of the time a shard took to recover.
+    init(row: Row) throws {
+        customerID = try row.decode(String.self, atIndex: 0)
+        token = try row.decode(Int64.self, atIndex: 1)
+        due = try row.decode(Double.self, atIndex: 2)
+        journeyID = try row.decode(String.self, atIndex: 3)
+    }
 
     init(_ timer: TimerRequest) {
         customerID = timer.customerID
@@ -57,22 +56,21 @@ struct TimerRow: Codable, FetchableRecord, TableRecord {
 
     /// Every pending timer in the order the scheduler loads them (served by `timers_by_due`).
     static func allInDueOrder(_ db: Database) throws -> [TimerRequest] {
-        try TimerRow.order(Columns.due, Columns.customerID, Columns.token).fetchAll(db).map(\.request)
+        try TimerRow.fetchAll(db, sql: "SELECT \(selection) FROM timers ORDER BY due, customer_id, token").map(\.request)
     }
 
     /// The earliest timers due after `after`: `limit` rows by `timers_by_due`, then the rest of
     /// the last row's due time, so a page never splits a due time.
     static func page(after: Date?, atLeast limit: Int, _ db: Database) throws -> [TimerRequest] {
-        var request = TimerRow.order(Columns.due, Columns.customerID, Columns.token)
-        if let after { request = request.filter(Columns.due > after.storedSeconds) }
-        var rows = try request.limit(max(0, limit)).fetchAll(db)
+        let range = after == nil ? "" : "WHERE due > ?"
+        var rows = try TimerRow.fetchAll(
+            db, sql: "SELECT \(selection) FROM timers \(range) ORDER BY due, customer_id, token LIMIT ?",
+            arguments: StatementArguments(after.map { [$0.storedSeconds] } ?? []) + [max(0, limit)])
         if rows.count == limit, let last = rows.last {
             // Complete the last due time: its other rows, compared by key rather than by
             // SQLite's string order, which need not be Swift's.
             let seen = Set(rows.lazy.filter { $0.due == last.due }.map { TimerKey(customerID: $0.customerID, token: UInt64(bitPattern: $0.token)) })
-            rows += try TimerRow.filter(Columns.due == last.due)
-                .order(Columns.customerID, Columns.token)
-                .fetchAll(db)
+            rows += try TimerRow.fetchAll(db, sql: "SELECT \(selection) FROM timers WHERE due = ? ORDER BY customer_id, token", arguments: [last.due])
                 .filter { !seen.contains(TimerKey(customerID: $0.customerID, token: UInt64(bitPattern: $0.token))) }
         }
         return rows.map(\.request)
