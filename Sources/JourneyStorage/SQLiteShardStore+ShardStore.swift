@@ -156,7 +156,7 @@ extension SQLiteShardStore {
     /// gives (tests compare the outboxes of two runs).
     public func allOutbox() async throws -> [OutboxEntry] {
         try await read("allOutbox") { db, coder in
-            try OutboxRow.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY position").map { try $0.entry(coder) }
+            try OutboxRow.fetchAll(db, sql: "SELECT \(OutboxRow.selection) FROM outbox ORDER BY position").map { try $0.entry(coder) }
         }
     }
 }

@@ -4,18 +4,17 @@ import JourneyRuntime
 
 /// A row of `actions`: one ``ActionRecord`` in a customer's recent history.
 /// `id` (AUTOINCREMENT, never reused) orders a customer's actions.
-struct ActionRow: Codable, FetchableRecord, TableRecord {
-    static let databaseTableName = "actions"
-
-    enum CodingKeys: String, CodingKey {
-        case id
-        case customerID = "customer_id"
-        case record
-    }
-
+struct ActionRow: FetchableRecord {
     var id: Int64
     var customerID: String
     var record: Data
+
+    /// Reads `id, customer_id, record` by position, like the other rows read in bulk.
+    init(row: Row) throws {
+        id = try row.decode(Int64.self, atIndex: 0)
+        customerID = try row.decode(String.self, atIndex: 1)
+        record = try row.decode(Data.self, atIndex: 2)
+    }
 
     static func insert(_ action: ActionRecord, _ db: Database, _ coder: BlobCoder) throws {
         let blob = try coder.encode(action, as: "action of customer", key: action.customer)
@@ -40,7 +39,7 @@ struct ActionRow: Codable, FetchableRecord, TableRecord {
     static func recent(customerID: String, limit: Int, _ db: Database, _ coder: BlobCoder) throws -> [ActionRecord] {
         guard limit > 0 else { return [] }
         let rows = try ActionRow.fetchAll(db, sql: """
-            SELECT * FROM actions WHERE customer_id = ? ORDER BY id DESC LIMIT ?
+            SELECT id, customer_id, record FROM actions WHERE customer_id = ? ORDER BY id DESC LIMIT ?
             """, arguments: [customerID, limit])
         return try rows.reversed().map {
             try coder.decode(ActionRecord.self, from: $0.record, as: "action", key: "\($0.customerID)#\($0.id)")

@@ -3,24 +3,23 @@ import GRDB
 import JourneyRuntime
 
 /// A row of `inbox`: one accepted input waiting for its effects to commit.
-struct InboxRow: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "inbox"
-
-    enum CodingKeys: String, CodingKey {
-        case sequence
-        case customerID = "customer_id"
-        case payload
-        case acceptedAt = "accepted_at"
-    }
-
-    enum Columns {
-        static let sequence = Column(CodingKeys.sequence)
-    }
-
+struct InboxRow: FetchableRecord {
     var sequence: Int64
     var customerID: String
     var payload: Data
     var acceptedAt: Double
+
+    /// The columns every read selects, in the order ``init(row:)`` reads them.
+    static let selection = "sequence, customer_id, payload, accepted_at"
+
+    /// Reads a row of ``selection`` by position, not through `Decodable` by column name: a
+    /// shard that stopped with a backlog reads all of it when it recovers (see `TimerRow`).
+    init(row: Row) throws {
+        sequence = try row.decode(Int64.self, atIndex: 0)
+        customerID = try row.decode(String.self, atIndex: 1)
+        payload = try row.decode(Data.self, atIndex: 2)
+        acceptedAt = try row.decode(Double.self, atIndex: 3)
+    }
 
     init(_ entry: InboxEntry, _ coder: BlobCoder) throws {
         sequence = entry.sequence
@@ -44,7 +43,8 @@ struct InboxRow: Codable, FetchableRecord, PersistableRecord {
 
     /// Entries after `sequence`, in inbox order.
     static func entries(after sequence: Int64, _ db: Database, _ coder: BlobCoder) throws -> [InboxEntry] {
-        try InboxRow.filter(Columns.sequence > sequence).order(Columns.sequence).fetchAll(db).map { try $0.entry(coder) }
+        try InboxRow.fetchAll(db, sql: "SELECT \(selection) FROM inbox WHERE sequence > ? ORDER BY sequence", arguments: [sequence])
+            .map { try $0.entry(coder) }
     }
 
     /// Drops entries whose effects are committed. Nothing can ask for them any

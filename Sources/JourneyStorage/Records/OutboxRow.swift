@@ -3,16 +3,7 @@ import GRDB
 import JourneyRuntime
 
 /// A row of `outbox`: one send or webhook call and where its delivery stands.
-struct OutboxRow: Codable, FetchableRecord, TableRecord {
-    static let databaseTableName = "outbox"
-
-    enum CodingKeys: String, CodingKey {
-        case idempotencyKey = "idempotency_key"
-        case position, message, status, attempts
-        case nextAttemptAt = "next_attempt_at"
-        case lastError = "last_error"
-    }
-
+struct OutboxRow: FetchableRecord {
     var idempotencyKey: String
     var position: Int64
     var message: Data
@@ -20,6 +11,21 @@ struct OutboxRow: Codable, FetchableRecord, TableRecord {
     var attempts: Int
     var nextAttemptAt: Double
     var lastError: String?
+
+    /// The columns every read selects, in the order ``init(row:)`` reads them.
+    static let selection = "idempotency_key, position, message, status, attempts, next_attempt_at, last_error"
+
+    /// Reads a row of ``selection`` by position: the relay reads a page of rows per poll, and
+    /// GRDB's `Decodable` decoding by column name cost more than the read (see `TimerRow`).
+    init(row: Row) throws {
+        idempotencyKey = try row.decode(String.self, atIndex: 0)
+        position = try row.decode(Int64.self, atIndex: 1)
+        message = try row.decode(Data.self, atIndex: 2)
+        status = try row.decode(String.self, atIndex: 3)
+        attempts = try row.decode(Int.self, atIndex: 4)
+        nextAttemptAt = try row.decode(Double.self, atIndex: 5)
+        lastError = try row.decode(String?.self, atIndex: 6)
+    }
 
     func entry(_ coder: BlobCoder) throws -> OutboxEntry {
         let message = try coder.decode(OutboundMessage.self, from: message, as: "outbox message", key: idempotencyKey)
@@ -58,7 +64,7 @@ struct OutboxRow: Codable, FetchableRecord, TableRecord {
     /// (not a bound argument) lets SQLite use the partial index `outbox_pending`.
     static func due(now: Date, limit: Int, _ db: Database, _ coder: BlobCoder) throws -> [OutboxEntry] {
         try OutboxRow.fetchAll(db, sql: """
-            SELECT * FROM outbox
+            SELECT \(selection) FROM outbox
             WHERE status = 'pending' AND next_attempt_at <= ?
             ORDER BY position
             LIMIT ?
