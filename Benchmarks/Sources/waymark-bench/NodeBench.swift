@@ -216,7 +216,10 @@ enum NodeBench {
         let rate = max(100, endToEnd / 2)
         let senders = 4
         let batch = 100
-        let interval = Double(batch * senders) / rate
+        // Batch n (of all senders together; sender s sends n = k * senders + s) is due n batch
+        // intervals after the start. Until 2026-12-07 this spacing was `senders` times too long,
+        // so every latency row before then was measured at a quarter of the rate it names.
+        let interval = Double(batch) / rate
         sink.state.withLock { $0.recording = true; $0.latencies = [] }
         let beforeLatency = sink.delivered
         // NODE_TRACE=1: every 250 ms, what the node accepted and applied (from /metrics) beside what the sink got.
@@ -265,7 +268,9 @@ enum NodeBench {
         let slowest = Double(sent.slowest.withLock { $0 }) / 1e6
         let slowAnswers = sent.slowAnswers.withLock { $0 }
         Report.log("latency phase: slowest POST answered in \(slowest) ms; \(slowAnswers) POSTs took over 1 s")
-        Report.log("latency: \(latencies.count) of \(sentCount) sent at \(Int(rate)) events/s delivered; p50 \(ms(50)) ms p99 \(ms(99)) ms p99.9 \(ms(99.9)) ms")
+        // What the client really offered, beside the rate it aimed at: the check that caught the spacing above.
+        let offered = Double(sentCount) / Double(duration)
+        Report.log("latency: \(latencies.count) of \(sentCount) sent at \(Int(rate)) events/s (offered \(Int(offered))) delivered; p50 \(ms(50)) ms p99 \(ms(99)) ms p99.9 \(ms(99.9)) ms")
         node.terminate()
         node.waitUntilExit()
 
@@ -285,7 +290,7 @@ enum NodeBench {
             Report.emit(Figure(
                 key: "node_latency_\(label)", what: "node: accept → webhook delivery at the sink, \(label), at half the end-to-end rate (\(Int(rate)) events/s in batches of 100, open loop, HdrHistogram)",
                 value: ms(percentile), unit: "ms", goal: label == "p99" ? "< 50 ms" : nil,
-                notes: "\(latencies.count) of \(sentCount) events delivered within the run and its drain; slowest POST answered in \(Int(slowest)) ms, \(slowAnswers) POSTs over 1 s"))
+                notes: "\(latencies.count) of \(sentCount) events (\(Int(offered)) events/s offered) delivered within the run and its drain; slowest POST answered in \(Int(slowest)) ms, \(slowAnswers) POSTs over 1 s"))
         }
     }
 }
