@@ -16,7 +16,9 @@ final class ReplayBox: @unchecked Sendable {
         } catch {
             fatalError("cannot build the interpreter workload: \(error)")
         }
-        // One lap first, so the measured inputs meet customers with runs in progress as well as new ones.
+        // `count` steps first (timers count as steps, so about two thirds of a lap, not a whole one:
+        // a whole lap would end by resetting every state), so the measured inputs meet customers
+        // with runs in progress as well as new ones.
         for _ in 0..<count { replay.step() }
     }
 }

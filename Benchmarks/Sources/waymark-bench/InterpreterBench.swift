@@ -9,6 +9,7 @@ enum InterpreterBench {
         let count = Report.env("BENCH_INTERPRETER_EVENTS", 100_000)
         let inputs = Report.env("BENCH_INTERPRETER_INPUTS", 2_000_000)
         var replay = InterpreterReplay(log: try Workload.generate(count: count, seed: 7), catalog: try Workload.catalog())
+        // Warm as the ordo-one suite is: `count` steps, part of a lap, states left in progress.
         for _ in 0..<count { replay.step() }
         let start = ContinuousClock.now
         let cpuStart = cpuSeconds()
