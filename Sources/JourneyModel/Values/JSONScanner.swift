@@ -10,9 +10,9 @@ public struct JSONScanner {
         public var offset: Int
     }
 
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private(set) var index = 0
-    private var depth = 0
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+    var depth = 0
     /// Whether a number too large for a `Double` (`1e400`) is an error rather than infinity.
     private var finiteNumbersOnly = false
 
@@ -93,13 +93,13 @@ public struct JSONScanner {
         return Double(String(decoding: bytes, as: UTF8.self))
     }
 
-    private var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+    var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
 
     mutating func skipSpaces() {
         while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0D || bytes[index] == 0x0A { index += 1 }
     }
 
-    private mutating func value() throws -> JSONValue {
+    mutating func value() throws -> JSONValue {
         skipSpaces()
         guard let byte = peek else { throw SyntaxError(message: "expected a value, found the end of the text", offset: index) }
         switch byte {
@@ -167,7 +167,7 @@ public struct JSONScanner {
         }
     }
 
-    private mutating func enter() throws {
+    mutating func enter() throws {
         depth += 1
         guard depth <= 64 else { throw SyntaxError(message: "values nested more than 64 deep", offset: index) }
     }
@@ -181,7 +181,7 @@ public struct JSONScanner {
         return value
     }
 
-    private mutating func number() throws -> JSONValue {
+    mutating func number() throws -> JSONValue {
         let start = index
         while index < bytes.count, case let byte = bytes[index],
               byte &- 0x30 < 10 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".") || byte | 0x20 == UInt8(ascii: "e")
@@ -197,7 +197,7 @@ public struct JSONScanner {
         return .number(number)
     }
 
-    private mutating func string() throws -> String {
+    mutating func string() throws -> String {
         let open = index
         index += 1
         let start = index
