@@ -65,6 +65,13 @@ struct BlobCoder {
         return try decode(type, from: data, as: what, key: key, code: .unreadableRecord)
     }
 
+    /// A customer's snapshot, read by ``SnapshotReader`` (`JSONDecoder` only for a blob it does
+    /// not expect); one that does not decode at all is ``StorageError/Code/unreadableSnapshot``.
+    func snapshot(from data: Data, key: String) throws -> CustomerState {
+        if let state = SnapshotReader.state(data) { return state }
+        return try decode(CustomerState.self, from: data, as: "snapshot of customer", key: key, code: .unreadableSnapshot)
+    }
+
     /// Decodes a stored blob; a failure names the row and uses `code` (snapshots have their own).
     func decode<Value: Decodable>(
         _ type: Value.Type, from data: Data, as what: String, key: String,

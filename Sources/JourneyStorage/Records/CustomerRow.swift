@@ -34,6 +34,6 @@ enum CustomerRow: TableRecord {
         guard let blob = try Data.fetchOne(db.cachedStatement(sql: "SELECT snapshot FROM customers WHERE id = ?"), arguments: [id]) else {
             return nil
         }
-        return try coder.decode(CustomerState.self, from: blob, as: "snapshot of customer", key: id, code: .unreadableSnapshot)
+        return try coder.snapshot(from: blob, key: id)
     }
 }
