@@ -99,7 +99,7 @@ enum MemoryBench {
         Report.emit(Figure(
             key: "memory_per_customer", what: "memory per resident customer: RSS delta over \(count / 1000)k customers activated, \(perCustomer) sample events each, arriving at \(Int(arrivals))/s of logical time and idle past `passivation.compact_after` (\(Int(policy.compactAfter)) s: state packed; actor + state + directory + timers)",
             value: perCustomerBytes, unit: "bytes", goal: "≤ 1,024 bytes",
-            notes: "RSS \(before / 1_048_576) → \(after / 1_048_576) MiB; \(Int(Double(count) / elapsed)) customers/s activated and packed; \(timers) timers in memory (the shard's timer window; the rest wait in its store)"))
+            notes: "RSS \(before / 1_048_576) → \(after / 1_048_576) MiB; \(Int(Double(count) / elapsed)) customers/s activated and packed as they went (the last \(String(format: "%.1f", compacting)) s of packing after them not counted); \(timers) timers in memory (the shard's timer window; the rest wait in its store)"))
     }
 
     @concurrent

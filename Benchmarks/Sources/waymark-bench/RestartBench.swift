@@ -72,7 +72,7 @@ enum RestartBench {
         for store in stores { try store.close() }
         Report.log("ready in \(ready) s with \(timers) timers")
         Report.emit(Figure(
-            key: "restart_ready", what: "restart: open a data directory (\(shardCount) shards) with \(customers / 1000)k customers and \(customers / 1000)k pending timers on disk until every shard is ready",
+            key: "restart_ready", what: "restart: open a data directory (\(shardCount) shards) with \(customers / 1000)k customers and \(customers / 1000)k pending timers on disk until every shard is ready (the files just written, so warm in the page cache)",
             value: ready, unit: "s", goal: "< 5 s",
             notes: "\(timers) timers loaded into memory (each shard's `passivation.timer_window`, default \(PassivationPolicy().timerWindow ?? 0)); the rest are read page by page as those fire"))
     }
