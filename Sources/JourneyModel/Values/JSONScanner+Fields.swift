@@ -9,10 +9,8 @@
 /// value is not of its kind; a caller that meets a value it did not expect can give up and
 /// hand the whole text to `JSONDecoder`, which reports the problem in its own terms.
 ///
-/// `readObject` and `readArray` walk the grammar as `object` and `array` do. Those stay
-/// loops of their own: the JSON Lines readers parse millions of objects through them, and
-/// routing them through these closures parsed the benchmark's profiles no faster, possibly
-/// 5–10% slower (best of 5, on a loaded machine).
+/// `readObject` and `readArray` are the scanner's one walk of objects and lists: building a
+/// `JSONValue` (`object`, `array`) goes through them too.
 extension JSONScanner {
     /// Reads an object, calling `member` with each key in turn; `member` must read that key's value.
     public mutating func readObject(_ member: (inout JSONScanner, String) throws -> Void) throws {

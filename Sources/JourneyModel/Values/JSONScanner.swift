@@ -114,57 +114,19 @@ public struct JSONScanner {
     }
 
     private mutating func object(_ noteKey: (String, Int) -> Void) throws -> [String: JSONValue] {
-        try enter()
-        defer { depth -= 1 }
-        index += 1
         var fields: [String: JSONValue] = [:]
-        skipSpaces()
-        if peek == UInt8(ascii: "}") {
-            index += 1
-            return fields
+        try readObject { scanner, key in
+            scanner.skipSpaces()
+            noteKey(key, scanner.index)
+            fields[key] = try scanner.value()
         }
-        while true {
-            skipSpaces()
-            guard peek == UInt8(ascii: "\"") else { throw SyntaxError(message: "expected a key in double quotes", offset: index) }
-            let key = try string()
-            skipSpaces()
-            guard peek == UInt8(ascii: ":") else { throw SyntaxError(message: "expected `:` after the key \"\(key)\"", offset: index) }
-            index += 1
-            skipSpaces()
-            noteKey(key, index)
-            fields[key] = try value()
-            skipSpaces()
-            if peek == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            guard peek == UInt8(ascii: "}") else { throw SyntaxError(message: "expected `,` or `}` in an object", offset: index) }
-            index += 1
-            return fields
-        }
+        return fields
     }
 
     private mutating func array() throws -> JSONValue {
-        try enter()
-        defer { depth -= 1 }
-        index += 1
         var values: [JSONValue] = []
-        skipSpaces()
-        if peek == UInt8(ascii: "]") {
-            index += 1
-            return .array(values)
-        }
-        while true {
-            values.append(try value())
-            skipSpaces()
-            if peek == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            guard peek == UInt8(ascii: "]") else { throw SyntaxError(message: "expected `,` or `]` in a list", offset: index) }
-            index += 1
-            return .array(values)
-        }
+        try readArray { values.append(try $0.value()) }
+        return .array(values)
     }
 
     mutating func enter() throws {
