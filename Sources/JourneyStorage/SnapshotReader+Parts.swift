@@ -107,8 +107,9 @@ extension SnapshotReader {
 
     static func integer(_ scanner: inout JSONScanner) throws -> Int {
         let (negative, magnitude) = try scanner.readInteger()
-        guard let value = negative ? (magnitude == UInt64(Int.max) + 1 ? Int.min : Int(exactly: magnitude).map { -$0 }) : Int(exactly: magnitude)
-        else { throw Unexpected() }
+        // `readInteger` keeps a negative number at or above −2⁶³, so its two's complement is exact.
+        if negative { return Int(Int64(bitPattern: 0 &- magnitude)) }
+        guard let value = Int(exactly: magnitude) else { throw Unexpected() }
         return value
     }
 
