@@ -232,9 +232,8 @@ enum NodeBench {
         let rate = max(100, endToEnd / 2)
         let senders = 4
         let batch = 100
-        // Batch n (of all senders together; sender s sends n = k * senders + s) is due n batch
-        // intervals after the start. Until 2026-12-07 this spacing was `senders` times too long,
-        // so every latency row before then was measured at a quarter of the rate it names.
+        // Batch n counts across all senders (sender s sends n = k * senders + s), so batches are
+        // `batch / rate` apart, not `senders` times that: the total must come to `rate`.
         let interval = Double(batch) / rate
         sink.state.withLock { $0.recording = true; $0.latencies = [] }
         let beforeLatency = sink.delivered
