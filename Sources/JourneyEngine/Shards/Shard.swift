@@ -126,7 +126,7 @@ public actor Shard {
         let input = work.input
         let interpreter = interpreter
         let commitsCustomerState = commitsCustomerState
-        guard let (effects, state) = await actor.whenLocal({ $0.apply(input, at: now, using: interpreter, returningState: commitsCustomerState) }) else {
+        guard let (applied, state) = await actor.whenLocal({ $0.apply(input, at: now, using: interpreter, returningState: commitsCustomerState) }) else {
             throw ActorSystemError(.wrongActorType, "customer \(customerID) resolved to a remote actor on its own shard")
         }
         if let state { pending.snapshots[customerID] = state }
@@ -138,8 +138,14 @@ public actor Shard {
         case .system: break
         }
         var earliestSet: Date?
-        for effect in effects {
-            switch effect {
+        // Each effect is moved out of the array, a placeholder holding no reference left in its
+        // place: a copy retained every string of every action and trace, and releasing the array
+        // released them again, about 2.5% of a simulation.
+        var effects = consume applied
+        for position in effects.indices {
+            var effect = Effect.cancelTimer(token: 0)
+            swap(&effect, &effects[position])
+            switch consume effect {
             case .action(let action): pending.actions.append(action)
             case .trace(let trace): pending.traces.append(trace)
             case .deliver(let message): pending.outbox.append(message)
@@ -160,7 +166,7 @@ public actor Shard {
     @discardableResult
     public func flush() async throws -> CommittedBatch {
         let batch = pending
-        pending = PendingCommit()
+        pending = PendingCommit(sizedLike: batch)
         let batchNumber = openBatch
         openBatch += 1
         let committed = CommittedBatch(shard: index, actions: batch.actions, traces: batch.traces, outbox: batch.outbox, inputs: batch.inputs)
