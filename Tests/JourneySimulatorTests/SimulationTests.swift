@@ -147,6 +147,7 @@ import Testing
         let first = try await simulate("one")
         let second = try await simulate("two")
         #expect(first.summary.actions > 500)
+        #expect(second.summary.actions == first.summary.actions)
         for name in ["actions.jsonl", "report.html"] {
             let a = try Data(contentsOf: URL(fileURLWithPath: directory.file("one/\(name)")))
             let b = try Data(contentsOf: URL(fileURLWithPath: directory.file("two/\(name)")))
