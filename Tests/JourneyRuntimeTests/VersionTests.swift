@@ -57,6 +57,24 @@ struct VersionTests {
         #expect(h.state.runs.isEmpty)
     }
 
+    /// An event reaches the runs of an undeployed journey too, in journey id order with the
+    /// active journeys' entries (the path for customers with a run of an inactive journey).
+    @Test func anEventReachesTheRunOfAnUndeployedJourneyInJourneyOrder() {
+        let welcome = journey("m", entry: .event(name: "stop", condition: nil), steps: [step("hello", .email("hello"))])
+        var h = Harness([Self.v1, welcome])
+        h.event("signup", at: 0)
+        h.interpreter.catalog.undeploy("j")
+        h.event("stop", at: hours(3))
+        #expect(h.log == [
+            "+0 j#1 enter nap",
+            "+3h j#1 exit nap why=exit_event",
+            "+3h m#1 enter hello",
+            "+3h m#1 send hello ch=email tpl=hello",
+            "+3h m#1 exit hello why=completed",
+        ])
+        #expect(h.state.runs.isEmpty)
+    }
+
     @Test func theUndeployInputEndsTheRunWithUndeployedAndCancelsItsTimer() {
         var h = Harness(Self.v1)
         h.event("signup", at: 0)

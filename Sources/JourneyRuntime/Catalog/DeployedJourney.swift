@@ -20,6 +20,12 @@ public final class DeployedJourney: Sendable {
     /// changing): then rechecks that cannot let the customer in are skipped. False for
     /// journeys without a segment entry.
     public let hasRisingSegment: Bool
+    /// The event that starts a run (`entry.event`), nil for segment and schedule journeys:
+    /// every event is checked against every active journey, so this is a field, not a match
+    /// on the entry (which copied its condition each time).
+    public let entryEvent: String?
+    /// The entry event's `where`, if any.
+    public let entryCondition: JourneyModel.Expression?
 
     public init(definition: JourneyDefinition, version: Int) {
         self.definition = definition
@@ -30,6 +36,11 @@ public final class DeployedJourney: Sendable {
             stepIndex[step.id] = index
         }
         self.stepIndex = stepIndex
+        if case .event(let name, let condition) = definition.entry.trigger {
+            (entryEvent, entryCondition) = (name, condition)
+        } else {
+            (entryEvent, entryCondition) = (nil, nil)
+        }
         if case .segment(let condition, _) = definition.entry.trigger {
             isSegmentEntry = true
             hasRisingSegment = [.constant, .rising].contains(condition.truthTrend)
