@@ -10,11 +10,15 @@ extension InterpreterPass {
         case .chain(let channels):
             return channels
         case .preferred(let fallback):
-            let profile = state.profile
-            // An empty text names no channel: it falls through like a missing attribute.
-            let named = [profile["preferred_channel"].stringValue, profile["acquisition_channel"].stringValue].compactMap { $0 }.filter { !$0.isEmpty }
-            var seen: Set<String> = []
-            return (named + fallback).filter { seen.insert($0).inserted }
+            // An empty text names no channel: it falls through like a missing attribute. Repeats
+            // are dropped by a scan of the few kept so far: a set hashed every name of every send.
+            var channels: [String] = []
+            channels.reserveCapacity(fallback.count + 2)
+            for name in [state.profile["preferred_channel"].stringValue, state.profile["acquisition_channel"].stringValue] {
+                if let name, !name.isEmpty, !channels.contains(name) { channels.append(name) }
+            }
+            for name in fallback where !channels.contains(name) { channels.append(name) }
+            return channels
         }
     }
 

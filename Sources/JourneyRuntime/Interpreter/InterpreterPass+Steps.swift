@@ -32,6 +32,9 @@ extension InterpreterPass {
             let step = journey.definition.steps[stepIndex]
             state.runs[index].stepID = step.id
             if !resumed {
+                // Room for the steps (up to 8) at the first visit: grown one step at a time, the
+                // table was rebuilt several times per run (about 1% of a simulation).
+                if state.runs[index].visits.isEmpty { state.runs[index].visits.reserveCapacity(min(journey.definition.steps.count, 8)) }
                 state.runs[index].visits[step.id, default: 0] += 1
                 trace(runAt: index, step: step.id, .reached)
             }
