@@ -103,6 +103,10 @@ struct TimestampTests {
         (-0.5, "1969-12-31T23:59:59Z"),
         (951_782_400, "2000-02-29T00:00:00Z"),
         (253_402_300_799, "9999-12-31T23:59:59Z"),
+        // The edges of the four-digit years written in one piece, and the general path beyond them.
+        (253_402_300_800, "10000-01-01T00:00:00Z"),
+        (-62_167_219_200, "0000-01-01T00:00:00Z"),
+        (-62_167_219_201, "-0001-12-31T23:59:59Z"),
     ])
     func formatsWholeSecondsInUTC(seconds: Double, expected: String) {
         #expect(Timestamp.format(Date(timeIntervalSince1970: seconds)) == expected)

@@ -38,6 +38,28 @@ public enum Timestamp {
         let days = ZonedCalendar.floorDiv(seconds, ZonedCalendar.secondsPerDay)
         let secondOfDay = seconds - days * ZonedCalendar.secondsPerDay
         let (year, month, day) = ZonedCalendar.civilFromDays(days)
+        if (0...9999).contains(year) {
+            // Every time a log holds: written straight into the string's own storage (one
+            // allocation, where the general path below makes three; this runs for every event).
+            return String(unsafeUninitializedCapacity: 20) { text in
+                func digits(_ value: Int, count: Int, at end: Int) {
+                    var value = value
+                    for index in stride(from: end, to: end - count, by: -1) {
+                        text[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                        value /= 10
+                    }
+                }
+                digits(year, count: 4, at: 3)
+                digits(month, count: 2, at: 6)
+                digits(day, count: 2, at: 9)
+                digits(secondOfDay / 3600, count: 2, at: 12)
+                digits(secondOfDay % 3600 / 60, count: 2, at: 15)
+                digits(secondOfDay % 60, count: 2, at: 18)
+                (text[4], text[7], text[10]) = (UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: "T"))
+                (text[13], text[16], text[19]) = (UInt8(ascii: ":"), UInt8(ascii: ":"), UInt8(ascii: "Z"))
+                return 20
+            }
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(24)
         if year < 0 { bytes.append(UInt8(ascii: "-")) }
