@@ -14,10 +14,12 @@ extension InterpreterPass {
             // are dropped by a scan of the few kept so far: a set hashed every name of every send.
             var channels: [String] = []
             channels.reserveCapacity(fallback.count + 2)
-            for name in [state.profile["preferred_channel"].stringValue, state.profile["acquisition_channel"].stringValue] {
+            func keep(_ name: String?) {
                 if let name, !name.isEmpty, !channels.contains(name) { channels.append(name) }
             }
-            for name in fallback where !channels.contains(name) { channels.append(name) }
+            keep(state.profile["preferred_channel"].stringValue)
+            keep(state.profile["acquisition_channel"].stringValue)
+            for name in fallback { keep(name) }
             return channels
         }
     }
