@@ -14,55 +14,48 @@
 extension JSONScanner {
     /// Reads an object, calling `member` with each key in turn; `member` must read that key's value.
     public mutating func readObject(_ member: (inout JSONScanner, String) throws -> Void) throws {
-        skipSpaces()
-        guard peek == UInt8(ascii: "{") else { throw SyntaxError(message: "expected an object", offset: index) }
-        try enter()
-        defer { depth -= 1 }
-        index += 1
-        skipSpaces()
-        if peek == UInt8(ascii: "}") {
-            index += 1
-            return
-        }
-        while true {
-            skipSpaces()
-            guard peek == UInt8(ascii: "\"") else { throw SyntaxError(message: "expected a key in double quotes", offset: index) }
-            let key = try string()
-            skipSpaces()
-            guard peek == UInt8(ascii: ":") else { throw SyntaxError(message: "expected `:` after the key \"\(key)\"", offset: index) }
-            index += 1
-            try member(&self, key)
-            skipSpaces()
-            if peek == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            guard peek == UInt8(ascii: "}") else { throw SyntaxError(message: "expected `,` or `}` in an object", offset: index) }
-            index += 1
-            return
+        try readContainer(
+            open: UInt8(ascii: "{"), close: UInt8(ascii: "}"), expected: "expected an object",
+            unclosed: "expected `,` or `}` in an object"
+        ) { scanner in
+            scanner.skipSpaces()
+            guard scanner.peek == UInt8(ascii: "\"") else { throw SyntaxError(message: "expected a key in double quotes", offset: scanner.index) }
+            let key = try scanner.string()
+            scanner.skipSpaces()
+            guard scanner.peek == UInt8(ascii: ":") else { throw SyntaxError(message: "expected `:` after the key \"\(key)\"", offset: scanner.index) }
+            scanner.index += 1
+            try member(&scanner, key)
         }
     }
 
     /// Reads a list, calling `element` once per element; `element` must read it.
     public mutating func readArray(_ element: (inout JSONScanner) throws -> Void) throws {
+        try readContainer(open: UInt8(ascii: "["), close: UInt8(ascii: "]"), expected: "expected a list", unclosed: "expected `,` or `]` in a list", element)
+    }
+
+    /// The walk objects and lists share: the opening byte, items separated by commas (each read
+    /// by `item`), the closing byte, one level of nesting counted while inside.
+    private mutating func readContainer(
+        open: UInt8, close: UInt8, expected: String, unclosed: String, _ item: (inout JSONScanner) throws -> Void
+    ) throws {
         skipSpaces()
-        guard peek == UInt8(ascii: "[") else { throw SyntaxError(message: "expected a list", offset: index) }
+        guard peek == open else { throw SyntaxError(message: expected, offset: index) }
         try enter()
         defer { depth -= 1 }
         index += 1
         skipSpaces()
-        if peek == UInt8(ascii: "]") {
+        if peek == close {
             index += 1
             return
         }
         while true {
-            try element(&self)
+            try item(&self)
             skipSpaces()
             if peek == UInt8(ascii: ",") {
                 index += 1
                 continue
             }
-            guard peek == UInt8(ascii: "]") else { throw SyntaxError(message: "expected `,` or `]` in a list", offset: index) }
+            guard peek == close else { throw SyntaxError(message: unclosed, offset: index) }
             index += 1
             return
         }
