@@ -14,7 +14,9 @@ extension InterpreterPass {
                 handleEvent(context, journeyID: journey.id, active: journey)
             }
         } else {
-            for journeyID in journeyIDsInPlay() {
+            // Some run is of a journey no longer active: the active journeys and the journeys with
+            // a run, sorted, so the order in which journeys see an event never depends on a dictionary.
+            for journeyID in Set(state.runs.map(\.journeyID)).union(catalog.activeIDs).sorted() {
                 handleEvent(context, journeyID: journeyID, active: catalog.activeVersion(of: journeyID))
             }
         }
@@ -35,19 +37,11 @@ extension InterpreterPass {
     /// Whether every run is of an active journey (usually so: a journey undeployed while
     /// customers are in it is rare). A loop over indices: a closure reading `state.runs[$0]`
     /// would receive a copy of each run.
-    func everyRunActive() -> Bool {
+    private func everyRunActive() -> Bool {
         for index in state.runs.indices where catalog.activeVersion(of: state.runs[index].journeyID) == nil {
             return false
         }
         return true
-    }
-
-    /// Journeys that an input can touch: those with a run, and those taking entries. Sorted, so
-    /// the order in which journeys see an event never depends on a dictionary.
-    func journeyIDsInPlay() -> [String] {
-        if everyRunActive() { return catalog.activeIDs }
-        let withRuns = state.runs.map(\.journeyID)
-        return Array(Set(withRuns).union(catalog.activeIDs)).sorted()
     }
 
     /// Reads the run by index and field: a copy of the whole run (every string and dictionary
