@@ -67,20 +67,17 @@ enum ActionLines {
     /// Most ids need no escaping: copy them straight. The check reads the string's bytes in
     /// place: `allSatisfy` over the UTF-8 view, a call per byte, was 2% of a simulation.
     private static func quoted(_ text: String, to line: inout [UInt8]) {
-        // Checked and copied from the same bytes, in one visit of the string's storage.
-        let copied = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+        // Checked and copied from the same bytes, in one visit of the string's storage
+        // (`withUTF8` makes it contiguous first, which a native string already is).
+        var text = text
+        let copied = text.withUTF8 { bytes -> Bool in
             guard needsNoEscape(bytes) else { return false }
             line.append(UInt8(ascii: "\""))
             line.append(contentsOf: bytes)
             line.append(UInt8(ascii: "\""))
             return true
         }
-        if copied == true { return }
-        if copied == nil, text.utf8.allSatisfy(needsNoEscape) {
-            line.append(UInt8(ascii: "\""))
-            line.append(contentsOf: text.utf8)
-            line.append(UInt8(ascii: "\""))
-        } else {
+        if !copied {
             var escaped = ""
             JSONValue.writeQuoted(text, to: &escaped)
             line.append(contentsOf: escaped.utf8)
