@@ -36,18 +36,12 @@ public final class DeployedJourney: Sendable {
             stepIndex[step.id] = index
         }
         self.stepIndex = stepIndex
-        if case .event(let name, let condition) = definition.entry.trigger {
-            (entryEvent, entryCondition) = (name, condition)
-        } else {
-            (entryEvent, entryCondition) = (nil, nil)
-        }
-        if case .segment(let condition, _) = definition.entry.trigger {
-            isSegmentEntry = true
-            hasRisingSegment = [.constant, .rising].contains(condition.truthTrend)
-        } else {
-            isSegmentEntry = false
-            hasRisingSegment = false
-        }
+        (entryEvent, entryCondition, isSegmentEntry, hasRisingSegment) =
+            switch definition.entry.trigger {
+            case .event(let name, let condition): (name, condition, false, false)
+            case .segment(let condition, _): (nil, nil, true, [.constant, .rising].contains(condition.truthTrend))
+            case .schedule: (nil, nil, false, false)
+            }
     }
 
     public var id: String { definition.id }
