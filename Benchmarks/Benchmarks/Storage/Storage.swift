@@ -96,11 +96,8 @@ let benchmarks: @Sendable () -> Void = {
         setup: {
             _ = storageBox
             removeStorageFiles()
-            // Each benchmark starts with the disk quiet. Without this, the kernel was still
-            // writing back the pages a previous benchmark left dirty (synchronous NORMAL does
-            // not wait for them) while the next one ran, on the same two cores: "store commit
-            // normal" measured a p50 of 98 commits/s after the raw benchmarks, 132/s alone.
-            sync()
+            // Each benchmark starts with the disk quiet, not with the previous one's writeback.
+            flushDirtyPages()
         })
 
     for name in ["full", "normal"] {

@@ -61,9 +61,6 @@ enum StoreBench {
         }
     }
 
-    /// Has the kernel write back every dirty page now (`sync(2)`), so none is written during a turn.
-    private static func flushDirtyPages() { sync() }
-
     /// Commits, wall time and CPU time of one contender, summed over its rounds.
     struct Totals {
         var commits = 0
