@@ -37,11 +37,11 @@ extension SQLiteShardStore {
         /// A group commit of 256 inputs writes about 600 pages (596 in the store
         /// benchmark: each customer's snapshot, timer and action rows sit on pages
         /// of their own), so SQLite's default of 1,000 checkpointed every other
-        /// commit and wrote each page twice while the commit waited. With 10,000 (a log of up
-        /// to about 40 MiB per shard) a page written by several commits is copied
-        /// once: the store benchmark commits 20–25% more inputs per second, and
-        /// raw upserts gain as much. Recovery after a crash reads the log, so a
-        /// larger one costs a little at start.
+        /// commit and wrote each page twice while the commit waited. With 10,000
+        /// (a log of up to about 40 MiB per shard) a page written by several
+        /// commits is copied once: the store benchmark commits 20–25% more inputs
+        /// per second, and raw upserts gain as much. Recovery after a crash reads
+        /// the log, so a larger one costs a little at start.
         public var checkpointPages: Int
 
         public init(synchronous: Synchronous = .full, actionHistoryLimit: Int = 100, checkpointPages: Int = 10_000) {
