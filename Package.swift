@@ -55,7 +55,9 @@ let package = Package(
         // Per-shard SQLite (GRDB, WAL): the real ShardStore.
         .target(
             name: "JourneyStorage",
-            dependencies: ["JourneyRuntime", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "JourneyRuntime", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         // Customer actors, shards, scheduler, outbox relay: the engine every mode runs.
         .target(

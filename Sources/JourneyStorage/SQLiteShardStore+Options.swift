@@ -29,19 +29,23 @@ extension SQLiteShardStore {
         public var synchronous: Synchronous
         /// Actions kept per customer (``ShardStore/recentActions(of:limit:)``); older ones are pruned on commit.
         public var actionHistoryLimit: Int
-        /// Pages (4 KiB each) the write-ahead log may hold before a commit copies
-        /// them into the database file (SQLite's `wal_autocheckpoint`); the log
-        /// file is also cut back to this size after a checkpoint
-        /// (`journal_size_limit`).
+        /// Pages (4 KiB each) the write-ahead log may hold before they are copied into
+        /// the database file; the log file is also cut back to this size when it starts
+        /// over (`journal_size_limit`).
+        ///
+        /// The copy runs on a connection of its own (``WALCheckpointer``), beside the
+        /// writer: commits go on meanwhile. Only if the log reaches
+        /// ``commitCheckpointFactor`` times this does a commit copy the rest itself, as
+        /// SQLite's `wal_autocheckpoint` does for every copy; that keeps the log bounded.
         ///
         /// A group commit of 256 inputs writes about 600 pages (596 in the store
         /// benchmark: each customer's snapshot, timer and action rows sit on pages
-        /// of their own), so SQLite's default of 1,000 checkpointed every other
-        /// commit and wrote each page twice while the commit waited. With 10,000
-        /// (a log of up to about 40 MiB per shard) a page written by several
-        /// commits is copied once: the store benchmark commits 20–25% more inputs
-        /// per second, and raw upserts gain as much. Recovery after a crash reads
-        /// the log, so a larger one costs a little at start.
+        /// of their own), so SQLite's default of 1,000 copied every other commit and
+        /// wrote each page twice. With 10,000 (a log of up to about 40 MiB per shard)
+        /// a page written by several commits is copied once: when commits still made
+        /// the copies, the store benchmark committed 20–25% more inputs per second, and
+        /// raw upserts gained as much. Recovery after a crash reads the log, so a larger
+        /// one costs a little at start.
         public var checkpointPages: Int
 
         public init(synchronous: Synchronous = .full, actionHistoryLimit: Int = 100, checkpointPages: Int = 10_000) {
@@ -49,6 +53,9 @@ extension SQLiteShardStore {
             self.actionHistoryLimit = actionHistoryLimit
             self.checkpointPages = max(checkpointPages, 1)
         }
+
+        /// How many times ``checkpointPages`` the log may reach before a commit copies it itself.
+        public static let commitCheckpointFactor = 4
 
         /// The statements that set these options on a connection (public so the store
         /// benchmark's raw baseline opens its file with the very same settings).

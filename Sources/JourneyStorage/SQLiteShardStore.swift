@@ -21,6 +21,8 @@ import JourneyRuntime
 public final class SQLiteShardStore: ShardStore, Sendable {
     /// The connection(s): a `DatabasePool` for a file, a `DatabaseQueue` in memory.
     let writer: any DatabaseWriter
+    /// Copies the write-ahead log into the file beside the writer (a file store only).
+    let checkpointer: WALCheckpointer?
     public let options: Options
     /// Path and shard, added to every error this store throws.
     let context: StorageError.Context
@@ -34,16 +36,27 @@ public final class SQLiteShardStore: ShardStore, Sendable {
     public convenience init(path: String, shard: Int? = nil, options: Options = Options()) throws {
         let context = StorageError.Context(path: path, shard: shard)
         let pool: DatabasePool
+        let checkpointer: WALCheckpointer
         do {
-            pool = try DatabasePool(path: path, configuration: Self.configuration(options, context: context))
+            let configuration = Self.configuration(options, context: context)
+            pool = try DatabasePool(path: path, configuration: configuration)
+            var checkpointing = configuration
+            checkpointing.label = configuration.label.map { "\($0).checkpoint" }
+            checkpointer = try WALCheckpointer(
+                path: path, configuration: checkpointing, softLimit: options.checkpointPages,
+                hardLimit: options.checkpointPages * Options.commitCheckpointFactor)
             // Turning WAL on, GRDB sets `synchronous = NORMAL` on the writer after
             // `prepareDatabase` ran: set the chosen level again, last, where it matters.
+            // The hook goes in after the pragmas, whose `wal_autocheckpoint` would replace it.
             let pragmas = options.pragmas
-            try pool.writeWithoutTransaction { db in try db.execute(sql: pragmas) }
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: pragmas)
+                checkpointer.install(on: db)
+            }
         } catch {
             throw StorageError.wrapping(error, context: context.with(operation: "open"))
         }
-        try self.init(writer: pool, shard: shard, options: options, context: context)
+        try self.init(writer: pool, checkpointer: checkpointer, shard: shard, options: options, context: context)
     }
 
     /// A store in memory (a `DatabaseQueue`), with the real schema and SQL:
@@ -52,14 +65,15 @@ public final class SQLiteShardStore: ShardStore, Sendable {
         let context = StorageError.Context(path: ":memory:")
         do {
             let queue = try DatabaseQueue(configuration: configuration(options, context: context))
-            return try SQLiteShardStore(writer: queue, shard: nil, options: options, context: context)
+            return try SQLiteShardStore(writer: queue, checkpointer: nil, shard: nil, options: options, context: context)
         } catch {
             throw StorageError.wrapping(error, context: context.with(operation: "open"))
         }
     }
 
-    init(writer: any DatabaseWriter, shard: Int?, options: Options, context: StorageError.Context) throws {
+    init(writer: any DatabaseWriter, checkpointer: WALCheckpointer?, shard: Int?, options: Options, context: StorageError.Context) throws {
         self.writer = writer
+        self.checkpointer = checkpointer
         self.options = options
         self.context = context
         do {
@@ -79,6 +93,7 @@ public final class SQLiteShardStore: ShardStore, Sendable {
     /// any later call fails. Dropping the last reference closes the file too.
     public func close() throws {
         do {
+            try checkpointer?.close()
             try writer.close()
         } catch {
             throw StorageError.wrapping(error, context: context.with(operation: "close"))

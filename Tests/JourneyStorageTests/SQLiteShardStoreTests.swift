@@ -95,7 +95,7 @@ struct SQLiteShardStoreTests {
         #expect(SQLiteShardStore.Options().checkpointPages == 10_000)
     }
 
-    @Test("checkpointPages sets wal_autocheckpoint and journal_size_limit on every connection")
+    @Test("checkpointPages sets the checkpointer's limits, and journal_size_limit and wal_autocheckpoint on every connection")
     func checkpointPragmas() async throws {
         try await withTemporaryDirectory { directory in
             let store = try SQLiteShardStore(
@@ -105,7 +105,10 @@ struct SQLiteShardStoreTests {
             }
             let onReader = try await store.writer.read { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") }
             let synchronous = try await store.writer.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
-            #expect(onWriter.0 == 300)
+            // On the writer, the checkpointer's log hook replaced SQLite's automatic checkpoint.
+            #expect(onWriter.0 == 0)
+            #expect(store.checkpointer?.softLimit == 300)
+            #expect(store.checkpointer?.hardLimit == 300 * SQLiteShardStore.Options.commitCheckpointFactor)
             #expect(onWriter.1 == 300 * 4096)
             #expect(onReader == 300)
             #expect(synchronous == 1)
