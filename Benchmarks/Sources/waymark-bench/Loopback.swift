@@ -96,7 +96,8 @@ enum Loopback {
 final class Sink: @unchecked Sendable {
     struct State {
         var delivered = 0
-        var latencies: [UInt64] = []
+        /// (intended send time, arrival time) of each recorded delivery, in nanoseconds.
+        var arrivals: [(sent: UInt64, arrived: UInt64)] = []
         var recording = false
     }
 
@@ -128,7 +129,7 @@ final class Sink: @unchecked Sendable {
             state.withLock { state in
                 state.delivered += 1
                 if state.recording, let sent, sent > 0, now > sent {
-                    state.latencies.append(now - sent)
+                    state.arrivals.append((sent, now))
                     if ProcessInfo.processInfo.environment["SINK_DEBUG"] == "1", now - sent > 5_000_000_000 {
                         FileHandle.standardError.write(Data("[sink] late by \((now - sent) / 1_000_000) ms on fd \(fd): \(String(decoding: body.prefix(120), as: UTF8.self))\n".utf8))
                     }

@@ -235,7 +235,7 @@ enum NodeBench {
         // Batch n counts across all senders (sender s sends n = k * senders + s), so batches are
         // `batch / rate` apart, not `senders` times that: the total must come to `rate`.
         let interval = Double(batch) / rate
-        sink.state.withLock { $0.recording = true; $0.latencies = [] }
+        sink.state.withLock { $0.recording = true; $0.arrivals = [] }
         let beforeLatency = sink.delivered
         // NODE_TRACE=1: every 250 ms, what the node accepted and applied (from /metrics) beside what the sink got.
         let tracing = ProcessInfo.processInfo.environment["NODE_TRACE"] == "1"
@@ -273,10 +273,11 @@ enum NodeBench {
         }
         let sentCount = sent.count.withLock { $0 }
         _ = try await drain(sink, until: beforeLatency + sentCount, limit: 120)
-        let latencies = sink.state.withLock { state -> [UInt64] in
+        let arrivals = sink.state.withLock { state in
             state.recording = false
-            return state.latencies
+            return state.arrivals
         }
+        let latencies = arrivals.map { $0.arrived - $0.sent }
         var histogram = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
         for latency in latencies { _ = histogram.record(max(1, latency / 1000)) }
         func ms(_ percentile: Double) -> Double { Double(histogram.valueAtPercentile(percentile)) / 1000 }
@@ -286,6 +287,14 @@ enum NodeBench {
         // What the client really offered, beside the rate it aimed at: the check that caught the spacing above.
         let offered = Double(sentCount) / Double(duration)
         Report.log("latency: \(latencies.count) of \(sentCount) sent at \(Int(rate)) events/s (offered \(Int(offered))) delivered; p50 \(ms(50)) ms p99 \(ms(99)) ms p99.9 \(ms(99.9)) ms")
+        // The node's own view of the tail: how many appends and commits took over 25 and 50 ms.
+        if tracing, let connection = try? Connection(port: port), let text = connection.get("/metrics") {
+            for line in text.split(separator: "\n") where line.contains("duration_seconds") && !line.hasPrefix("#") { Report.log("trace: \(line)") }
+        }
+        // NODE_ARRIVALS=path: every recorded delivery as `intended send ns,arrival ns`, to find when the tail happened.
+        if let path = ProcessInfo.processInfo.environment["NODE_ARRIVALS"] {
+            try arrivals.map { "\($0.sent),\($0.arrived)\n" }.joined().write(toFile: path, atomically: true, encoding: .utf8)
+        }
         node.terminate()
         node.waitUntilExit()
 
