@@ -64,6 +64,9 @@ public func flushDirtyPages() { sync() }
 /// with no JSON encoding, secondary indexes or bookkeeping. It opens its file
 /// with the store's own SQLite settings (WAL, the same `synchronous` and
 /// checkpoint interval), so the ratio measures the store's work, not a setting.
+/// One difference remains: SQLite's automatic checkpoint copies the baseline's log inside
+/// the commit that reaches the interval, while the store copies its log beside the writer
+/// (`WALCheckpointer`), so the store's commits do not include checkpoints.
 public final class RawUpsertBaseline: @unchecked Sendable {
     struct Batch {
         var snapshots: [(String, Data)] = []
