@@ -95,7 +95,7 @@ struct SQLiteShardStoreTests {
         #expect(SQLiteShardStore.Options().checkpointPages == 10_000)
     }
 
-    @Test("checkpointPages sets the checkpointer's limits, and journal_size_limit and wal_autocheckpoint on every connection")
+    @Test("checkpointPages sets the checkpointer's limits, journal_size_limit on the writer and wal_autocheckpoint on readers")
     func checkpointPragmas() async throws {
         try await withTemporaryDirectory { directory in
             let store = try SQLiteShardStore(

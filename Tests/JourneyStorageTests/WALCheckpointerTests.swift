@@ -27,6 +27,13 @@ struct WALCheckpointerTests {
         }
     }
 
+    /// A store on a new file in `directory`, with the small threshold, and its checkpointer.
+    static func openStore(in directory: URL) throws -> (store: SQLiteShardStore, checkpointer: WALCheckpointer, path: String) {
+        let path = directory.appendingPathComponent("shard.sqlite").path
+        let store = try SQLiteShardStore(path: path, options: .init(checkpointPages: pages))
+        return (store, try #require(store.checkpointer), path)
+    }
+
     static func logBytes(_ path: String) throws -> Int {
         (try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
     }
@@ -34,9 +41,7 @@ struct WALCheckpointerTests {
     @Test("a long log is copied on the checkpoint connection, caught up by one commit, and starts over")
     func copiesBesideTheWriter() async throws {
         try await withTemporaryDirectory { directory in
-            let path = directory.appendingPathComponent("shard.sqlite").path
-            let store = try SQLiteShardStore(path: path, options: .init(checkpointPages: Self.pages))
-            let checkpointer = try #require(store.checkpointer)
+            let (store, checkpointer, path) = try Self.openStore(in: directory)
             // Waiting for each queued copy keeps the checkpoint connection ahead of the writer.
             try await Self.appendBatches(store, count: 60) { try checkpointer.waitForQueuedCopy() }
             let counts = checkpointer.counts
@@ -60,9 +65,7 @@ struct WALCheckpointerTests {
     @Test("with the log pinned by a reader, a commit at the hard limit copies the log itself")
     func commitCopiesAtTheHardLimit() async throws {
         try await withTemporaryDirectory { directory in
-            let path = directory.appendingPathComponent("shard.sqlite").path
-            let store = try SQLiteShardStore(path: path, options: .init(checkpointPages: Self.pages))
-            let checkpointer = try #require(store.checkpointer)
+            let (store, checkpointer, path) = try Self.openStore(in: directory)
             try await Self.appendBatches(store, count: 2)
             // A read transaction left open on another connection: no copy can pass its
             // snapshot, so the log cannot start over and grows to the hard limit.
