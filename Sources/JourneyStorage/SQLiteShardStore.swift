@@ -42,9 +42,7 @@ public final class SQLiteShardStore: ShardStore, Sendable {
             pool = try DatabasePool(path: path, configuration: configuration)
             var checkpointing = configuration
             checkpointing.label = configuration.label.map { "\($0).checkpoint" }
-            checkpointer = try WALCheckpointer(
-                path: path, configuration: checkpointing, softLimit: options.checkpointPages,
-                hardLimit: options.checkpointPages * Options.commitCheckpointFactor)
+            checkpointer = try WALCheckpointer(path: path, configuration: checkpointing, options: options)
             // Turning WAL on, GRDB sets `synchronous = NORMAL` on the writer after
             // `prepareDatabase` ran: set the chosen level again, last, where it matters.
             // The hook goes in after the pragmas, whose `wal_autocheckpoint` would replace it.
@@ -102,6 +100,10 @@ public final class SQLiteShardStore: ShardStore, Sendable {
 
     /// The file (`:memory:` for an in-memory store).
     public var path: String { context.path ?? ":memory:" }
+
+    /// How many copies of the write-ahead log ran where; nil for a store in memory.
+    /// For diagnostics and the store benchmark.
+    public var checkpointCounts: WALCheckpointer.Counts? { checkpointer?.counts }
 
     private static func configuration(_ options: Options, context: StorageError.Context) -> Configuration {
         var configuration = Configuration()

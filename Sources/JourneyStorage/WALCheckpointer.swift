@@ -22,23 +22,26 @@ import Synchronization
 /// starts the log over. Should the log reach ``hardLimit`` all the same (copies failing, or
 /// the checkpoint connection falling behind), the commit copies the rest itself, as SQLite
 /// would have: the log stays bounded.
-final class WALCheckpointer: Sendable {
+///
+/// Public so that a plain GRDB pool can copy its log the same way: the store benchmark's
+/// raw baseline does, so that its ratio compares like with like.
+public final class WALCheckpointer: Sendable {
     /// How many checkpoints ran where; for tests and diagnostics.
-    struct Counts: Sendable, Equatable {
+    public struct Counts: Sendable, Equatable {
         /// Copies on the checkpoint connection that completed.
-        var background = 0
+        public var background = 0
         /// Copies a commit made of the frames committed during a background copy.
-        var catchUp = 0
+        public var catchUp = 0
         /// Copies a commit made because the log reached the hard limit.
-        var forced = 0
+        public var forced = 0
         /// Copies that did not complete (the other side was copying, or an error).
-        var failed = 0
+        public var failed = 0
     }
 
     /// Log frames (pages) after a commit that start a copy on the checkpoint connection.
-    let softLimit: Int
+    public let softLimit: Int
     /// Log frames after a commit at which the commit copies the log itself.
-    let hardLimit: Int
+    public let hardLimit: Int
     private let connection: DatabaseQueue
     /// Whether a copy is queued or running; commits meanwhile do not queue another.
     private let copyQueued = Atomic<Bool>(false)
@@ -47,19 +50,29 @@ final class WALCheckpointer: Sendable {
     private let tally = Mutex(Counts())
 
     /// Opens the checkpoint connection to the file at `path`.
-    init(path: String, configuration: Configuration, softLimit: Int, hardLimit: Int) throws {
+    public init(path: String, configuration: Configuration, softLimit: Int, hardLimit: Int) throws {
         self.softLimit = softLimit
         self.hardLimit = max(hardLimit, softLimit)
         connection = try DatabaseQueue(path: path, configuration: configuration)
     }
 
-    var counts: Counts { tally.withLock { $0 } }
+    /// Opens the checkpoint connection with the limits a store with `options` uses:
+    /// ``SQLiteShardStore/Options/checkpointPages`` and
+    /// ``SQLiteShardStore/Options/commitCheckpointFactor`` times it.
+    public convenience init(path: String, configuration: Configuration, options: SQLiteShardStore.Options) throws {
+        try self.init(
+            path: path, configuration: configuration, softLimit: options.checkpointPages,
+            hardLimit: options.checkpointPages * SQLiteShardStore.Options.commitCheckpointFactor)
+    }
+
+    public var counts: Counts { tally.withLock { $0 } }
 
     /// Replaces the automatic checkpoint of the writer connection `db` with this checkpointer.
     ///
-    /// The hook holds an unowned reference: the store that owns both this object and the
-    /// writer keeps it alive for as long as anything can commit.
-    func install(on db: Database) {
+    /// Install it after setting `wal_autocheckpoint`, which would replace the hook. The hook
+    /// holds an unowned reference: whoever owns the writer (the store) must keep this object
+    /// alive for as long as anything can commit, and close it before the writer.
+    public func install(on db: Database) {
         sqlite3_wal_hook(db.sqliteConnection, walHook, Unmanaged.passUnretained(self).toOpaque())
     }
 
@@ -90,14 +103,14 @@ final class WALCheckpointer: Sendable {
     }
 
     /// Returns once the copy queued when this was called (if any) has finished.
-    func waitForQueuedCopy() throws {
-        try connection.writeWithoutTransaction { _ in }
+    public func waitForQueuedCopy() {
+        connection.writeWithoutTransaction { _ in }
     }
 
     /// Waits for a queued copy, then closes the checkpoint connection. Call it before closing
     /// the writer, so that the writer's connection is the last and its close checkpoints
     /// and removes the log.
-    func close() throws {
+    public func close() throws {
         try connection.close()
     }
 }

@@ -43,7 +43,7 @@ struct WALCheckpointerTests {
         try await withTemporaryDirectory { directory in
             let (store, checkpointer, path) = try Self.openStore(in: directory)
             // Waiting for each queued copy keeps the checkpoint connection ahead of the writer.
-            try await Self.appendBatches(store, count: 60) { try checkpointer.waitForQueuedCopy() }
+            try await Self.appendBatches(store, count: 60) { checkpointer.waitForQueuedCopy() }
             let counts = checkpointer.counts
             #expect(counts.background >= 2)
             #expect(counts.catchUp >= 2)
@@ -76,14 +76,14 @@ struct WALCheckpointerTests {
                 try db.beginTransaction(.deferred)
                 _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox")
             }
-            try await Self.appendBatches(store, count: 60, from: 2) { try checkpointer.waitForQueuedCopy() }
+            try await Self.appendBatches(store, count: 60, from: 2) { checkpointer.waitForQueuedCopy() }
             #expect(checkpointer.counts.forced >= 1)
             try reader.inDatabase { db in try db.commit() }
             try reader.close()
 
             // Released, the log is copied and starts over again.
             let forced = checkpointer.counts.forced
-            try await Self.appendBatches(store, count: 60, from: 62) { try checkpointer.waitForQueuedCopy() }
+            try await Self.appendBatches(store, count: 60, from: 62) { checkpointer.waitForQueuedCopy() }
             #expect(checkpointer.counts.catchUp >= 1)
             #expect(checkpointer.counts.forced <= forced + 1)
             try store.close()

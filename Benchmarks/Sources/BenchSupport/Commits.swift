@@ -64,9 +64,9 @@ public func flushDirtyPages() { sync() }
 /// with no JSON encoding, secondary indexes or bookkeeping. It opens its file
 /// with the store's own SQLite settings (WAL, the same `synchronous` and
 /// checkpoint interval), so the ratio measures the store's work, not a setting.
-/// One difference remains: SQLite's automatic checkpoint copies the baseline's log inside
-/// the commit that reaches the interval, while the store copies its log beside the writer
-/// (`WALCheckpointer`), so the store's commits do not include checkpoints.
+/// It also copies its log the way the store does, beside the writer (`WALCheckpointer`):
+/// with SQLite's automatic checkpoint inside the commits, the baseline would pay for
+/// copies the store's commits no longer make.
 public final class RawUpsertBaseline: @unchecked Sendable {
     struct Batch {
         var snapshots: [(String, Data)] = []
@@ -77,15 +77,21 @@ public final class RawUpsertBaseline: @unchecked Sendable {
     }
 
     let pool: DatabasePool
+    let checkpointer: WALCheckpointer
     let batches: [Batch]
 
     public init(path: String, synchronousFull: Bool, commits: [ShardCommit]) throws {
         var configuration = Configuration()
         // The store's own statements, so the baseline follows any change to its settings.
-        let pragma = SQLiteShardStore.Options(synchronous: synchronousFull ? .full : .normal).pragmas
+        let options = SQLiteShardStore.Options(synchronous: synchronousFull ? .full : .normal)
+        let pragma = options.pragmas
         configuration.prepareDatabase { db in try db.execute(sql: pragma) }
         pool = try DatabasePool(path: path, configuration: configuration)
-        try pool.writeWithoutTransaction { db in try db.execute(sql: pragma) }
+        checkpointer = try WALCheckpointer(path: path, configuration: configuration, options: options)
+        try pool.writeWithoutTransaction { [checkpointer] db in
+            try db.execute(sql: pragma)
+            checkpointer.install(on: db)
+        }
         try pool.write { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS customers (id TEXT NOT NULL PRIMARY KEY, snapshot BLOB NOT NULL) STRICT;
@@ -131,5 +137,11 @@ public final class RawUpsertBaseline: @unchecked Sendable {
         }
     }
 
-    public func close() throws { try pool.close() }
+    /// How many log copies ran where (background, catch-up, forced), to compare with the store's.
+    public var checkpointCounts: WALCheckpointer.Counts { checkpointer.counts }
+
+    public func close() throws {
+        try checkpointer.close()
+        try pool.close()
+    }
 }

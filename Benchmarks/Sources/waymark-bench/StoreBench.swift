@@ -8,11 +8,12 @@ import JourneyStorage
 /// sustained rate, and for profiling and before/after comparisons in CPU time.
 ///
 /// The ordo-one suite (`Benchmarks/Storage`) reports the median commit, which
-/// leaves out the commits that also copy the write-ahead log into the database
-/// (a checkpoint every few commits, tens of milliseconds each). An operator's
-/// shard pays for those too, so this one reports inputs committed over the whole
-/// run, checkpoints included. The store and the baseline take turns in rounds,
-/// so a change in the machine's load falls on both.
+/// leaves out the slow ones: those that catch up a copy of the write-ahead log,
+/// and those that wait for the disk while a copy's pages are written back. An
+/// operator's shard pays for those too, so this one reports inputs committed over
+/// the whole run, copies included. Both contenders copy their logs the same way
+/// (`WALCheckpointer`); the counts are logged. The store and the baseline take
+/// turns in rounds, so a change in the machine's load falls on both.
 enum StoreBench {
     @concurrent
     static func run() async throws {
@@ -45,6 +46,9 @@ enum StoreBench {
             for (index, contender) in contenders.enumerated() {
                 let rate = totals[index].inputsPerSecond(batch: batch)
                 Report.log("\(contender.name) \(sync): \(totals[index].commits) commits, \(Int(rate)) inputs/s, \(String(format: "%.2f", totals[index].cpuMicrosecondsPerInput(batch: batch))) µs CPU per input")
+            }
+            for (name, counts) in [("store", store.checkpointCounts), ("raw", raw.checkpointCounts)] where paths.contains(name) {
+                Report.log("\(name) \(sync) log copies: \(counts.map { "\($0.background) background, \($0.catchUp) catch-up, \($0.forced) forced, \($0.failed) failed" } ?? "none")")
             }
             try store.close()
             try raw.close()
