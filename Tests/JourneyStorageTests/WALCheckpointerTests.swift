@@ -49,6 +49,7 @@ struct WALCheckpointerTests {
             #expect(counts.catchUp >= 2)
             #expect(counts.forced == 0)
             #expect(counts.failed == 0)
+            #expect(store.checkpointCounts == counts)
             // 60 batches wrote far more than the hard limit; a log that starts over stays
             // near the soft limit (frames are a page plus a 24-byte header).
             let written = 60 * 8
@@ -95,6 +96,44 @@ struct WALCheckpointerTests {
 
     @Test("a store in memory has no log and no checkpointer")
     func inMemoryHasNone() throws {
-        #expect(try SQLiteShardStore.inMemory().checkpointer == nil)
+        let store = try SQLiteShardStore.inMemory()
+        #expect(store.checkpointer == nil)
+        #expect(store.checkpointCounts == nil)
+    }
+
+    /// The store benchmark's raw baseline copies its log this way, on a pool of its own.
+    @Test("installed on a plain GRDB pool, it copies that pool's log beside the writer")
+    func copiesThePlainPoolsLog() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("raw.sqlite").path
+            let options = SQLiteShardStore.Options(checkpointPages: Self.pages)
+            var configuration = Configuration()
+            configuration.prepareDatabase { db in try db.execute(sql: options.pragmas) }
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            let checkpointer = try WALCheckpointer(path: path, configuration: configuration, options: options)
+            #expect(checkpointer.softLimit == Self.pages)
+            #expect(checkpointer.hardLimit == Self.pages * SQLiteShardStore.Options.commitCheckpointFactor)
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: options.pragmas)
+                checkpointer.install(on: db)
+                try db.execute(sql: "CREATE TABLE rows (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
+            }
+            let body = Data(repeating: 7, count: 3_000)
+            for batch in 0..<60 {
+                try pool.write { db in
+                    for index in 0..<8 { try db.execute(sql: "INSERT INTO rows VALUES (?, ?)", arguments: [batch * 8 + index, body]) }
+                }
+                checkpointer.waitForQueuedCopy()
+            }
+            #expect(checkpointer.counts.background >= 2)
+            #expect(checkpointer.counts.catchUp >= 2)
+            #expect(checkpointer.counts.forced == 0)
+            #expect(try Self.logBytes(path) < checkpointer.hardLimit * 4_120)
+            try checkpointer.close()
+            try pool.close()
+            let reopened = try DatabaseQueue(path: path)
+            #expect(try reopened.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM rows") } == 480)
+            try reopened.close()
+        }
     }
 }
