@@ -45,12 +45,7 @@ public final class SQLiteShardStore: ShardStore, Sendable {
             checkpointer = try WALCheckpointer(path: path, configuration: checkpointing, options: options)
             // Turning WAL on, GRDB sets `synchronous = NORMAL` on the writer after
             // `prepareDatabase` ran: set the chosen level again, last, where it matters.
-            // The hook goes in after the pragmas, whose `wal_autocheckpoint` would replace it.
-            let pragmas = options.pragmas
-            try pool.writeWithoutTransaction { db in
-                try db.execute(sql: pragmas)
-                checkpointer.install(on: db)
-            }
+            try checkpointer.install(on: pool, after: options.pragmas)
         } catch {
             throw StorageError.wrapping(error, context: context.with(operation: "open"))
         }

@@ -67,13 +67,17 @@ public final class WALCheckpointer: Sendable {
 
     public var counts: Counts { tally.withLock { $0 } }
 
-    /// Replaces the automatic checkpoint of the writer connection `db` with this checkpointer.
+    /// Runs `pragmas` on the writer of `pool`, then replaces its automatic checkpoint with
+    /// this checkpointer. In that order: a `wal_autocheckpoint` pragma run after the hook
+    /// went in would replace it.
     ///
-    /// Install it after setting `wal_autocheckpoint`, which would replace the hook. The hook
-    /// holds an unowned reference: whoever owns the writer (the store) must keep this object
-    /// alive for as long as anything can commit, and close it before the writer.
-    public func install(on db: Database) {
-        sqlite3_wal_hook(db.sqliteConnection, walHook, Unmanaged.passUnretained(self).toOpaque())
+    /// The hook holds an unowned reference: whoever owns the pool (the store) must keep this
+    /// object alive for as long as anything can commit, and close it before the pool.
+    public func install(on pool: DatabasePool, after pragmas: String) throws {
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: pragmas)
+            sqlite3_wal_hook(db.sqliteConnection, walHook, Unmanaged.passUnretained(self).toOpaque())
+        }
     }
 
     /// Called on the writer's thread after each commit with the log's length in frames.

@@ -113,11 +113,8 @@ struct WALCheckpointerTests {
             let checkpointer = try WALCheckpointer(path: path, configuration: configuration, options: options)
             #expect(checkpointer.softLimit == Self.pages)
             #expect(checkpointer.hardLimit == Self.pages * SQLiteShardStore.Options.commitCheckpointFactor)
-            try pool.writeWithoutTransaction { db in
-                try db.execute(sql: options.pragmas)
-                checkpointer.install(on: db)
-                try db.execute(sql: "CREATE TABLE rows (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
-            }
+            try checkpointer.install(on: pool, after: options.pragmas)
+            try pool.write { db in try db.execute(sql: "CREATE TABLE rows (id INTEGER PRIMARY KEY, body BLOB NOT NULL)") }
             let body = Data(repeating: 7, count: 3_000)
             for batch in 0..<60 {
                 try pool.write { db in

@@ -88,10 +88,7 @@ public final class RawUpsertBaseline: @unchecked Sendable {
         configuration.prepareDatabase { db in try db.execute(sql: pragma) }
         pool = try DatabasePool(path: path, configuration: configuration)
         checkpointer = try WALCheckpointer(path: path, configuration: configuration, options: options)
-        try pool.writeWithoutTransaction { [checkpointer] db in
-            try db.execute(sql: pragma)
-            checkpointer.install(on: db)
-        }
+        try checkpointer.install(on: pool, after: pragma)
         try pool.write { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS customers (id TEXT NOT NULL PRIMARY KEY, snapshot BLOB NOT NULL) STRICT;
