@@ -287,7 +287,7 @@ enum NodeBench {
         // What the client really offered, beside the rate it aimed at: the check that caught the spacing above.
         let offered = Double(sentCount) / Double(duration)
         Report.log("latency: \(latencies.count) of \(sentCount) sent at \(Int(rate)) events/s (offered \(Int(offered))) delivered; p50 \(ms(50)) ms p99 \(ms(99)) ms p99.9 \(ms(99.9)) ms")
-        // The node's own view of the tail: how many appends and commits took over 25 and 50 ms.
+        // The node's own view of the tail: its inbox append and commit duration histograms.
         if tracing, let connection = try? Connection(port: port), let text = connection.get("/metrics") {
             for line in text.split(separator: "\n") where line.contains("duration_seconds") && !line.hasPrefix("#") { Report.log("trace: \(line)") }
         }
