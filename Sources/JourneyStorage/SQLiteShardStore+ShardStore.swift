@@ -90,17 +90,23 @@ extension SQLiteShardStore {
         try await write("commit") { db, coder in
             var meta = try ShardMetaRow.fetch(db)
             let metaBefore = meta
+            // Each statement is looked up once per commit, not once per row: GRDB's statement cache
+            // is keyed by the SQL text, hashed whole on every lookup, and a commit writes thousands of rows.
+            let upsertCustomer = try CustomerRow.upsertStatement(db)
             for snapshot in commit.snapshots {
-                try CustomerRow.upsert(snapshot, db, coder)
+                try CustomerRow.upsert(snapshot, upsertCustomer, coder)
             }
+            let deleteTimer = try TimerRow.deleteStatement(db)
             for key in commit.timersDeleted {
-                try TimerRow.delete(key, db)
+                try TimerRow.delete(key, deleteTimer)
             }
+            let upsertTimer = try TimerRow.upsertStatement(db)
             for timer in commit.timersSet {
-                try TimerRow.upsert(timer, db)
+                try TimerRow.upsert(timer, upsertTimer)
             }
+            let insertOutbox = try OutboxRow.insertStatement(db)
             for message in commit.outbox {
-                if try OutboxRow.insertIfNew(message, position: meta.lastOutboxPosition + 1, db, coder) {
+                if try OutboxRow.insertIfNew(message, position: meta.lastOutboxPosition + 1, insertOutbox, db, coder) {
                     meta.lastOutboxPosition += 1
                 }
             }
@@ -109,12 +115,14 @@ extension SQLiteShardStore {
                 try InboxRow.prune(through: sequence, db)
             }
             var touched: Set<String> = []
+            let insertAction = try ActionRow.insertStatement(db)
             for action in commit.actions {
-                try ActionRow.insert(action, db, coder)
+                try ActionRow.insert(action, insertAction, coder)
                 touched.insert(action.customer)
             }
+            let pruneActions = try ActionRow.pruneStatement(db)
             for customerID in touched {
-                try ActionRow.prune(customerID: customerID, keeping: historyLimit, db)
+                try ActionRow.prune(customerID: customerID, keeping: historyLimit, pruneActions)
             }
             if meta.lastOutboxPosition != metaBefore.lastOutboxPosition
                 || meta.appliedInboxSequence != metaBefore.appliedInboxSequence {

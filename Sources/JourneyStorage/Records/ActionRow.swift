@@ -16,10 +16,22 @@ struct ActionRow: FetchableRecord {
         record = try row.decode(Data.self, atIndex: 2)
     }
 
-    static func insert(_ action: ActionRecord, _ db: Database, _ coder: BlobCoder) throws {
-        let blob = try coder.encode(action, as: "action of customer", key: action.customer)
+    /// The statement of ``insert(_:_:_:)``, looked up once per commit (see `SQLiteShardStore.commit`).
+    static func insertStatement(_ db: Database) throws -> Statement {
         try db.cachedStatement(sql: "INSERT INTO actions (customer_id, record) VALUES (?, ?)")
-            .execute(arguments: [action.customer, blob])
+    }
+
+    static func insert(_ action: ActionRecord, _ statement: Statement, _ coder: BlobCoder) throws {
+        let blob = try coder.encode(action, as: "action of customer", key: action.customer)
+        try statement.execute(arguments: [action.customer, blob])
+    }
+
+    /// The statement of ``prune(customerID:keeping:_:)``.
+    static func pruneStatement(_ db: Database) throws -> Statement {
+        try db.cachedStatement(sql: """
+            DELETE FROM actions WHERE customer_id = ?1 AND id <= (
+                SELECT id FROM actions WHERE customer_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)
+            """)
     }
 
     /// Keeps the newest `limit` actions of `customerID`.
@@ -28,11 +40,8 @@ struct ActionRow: FetchableRecord {
     /// from the newest end, then the delete of what falls past the limit
     /// (usually nothing or one row), so the commit only pays for the customers
     /// it touched, never for the table's size.
-    static func prune(customerID: String, keeping limit: Int, _ db: Database) throws {
-        try db.cachedStatement(sql: """
-            DELETE FROM actions WHERE customer_id = ?1 AND id <= (
-                SELECT id FROM actions WHERE customer_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)
-            """).execute(arguments: [customerID, max(limit, 0)])
+    static func prune(customerID: String, keeping limit: Int, _ statement: Statement) throws {
+        try statement.execute(arguments: [customerID, max(limit, 0)])
     }
 
     /// The newest `limit` actions of `customerID`, newest last.

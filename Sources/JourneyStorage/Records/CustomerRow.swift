@@ -12,15 +12,20 @@ enum CustomerRow: TableRecord {
         static let id = Column("id")
     }
 
-    /// Inserts or replaces the snapshot. `updated_at` is SQLite's wall clock at
-    /// write time: bookkeeping for operators, outside the deterministic core.
-    static func upsert(_ state: CustomerState, _ db: Database, _ coder: BlobCoder) throws {
-        let blob = try coder.encode(state, as: "snapshot of customer", key: state.customerID)
+    /// The statement of ``upsert(_:_:_:)``, looked up once per commit (see `SQLiteShardStore.commit`).
+    static func upsertStatement(_ db: Database) throws -> Statement {
         try db.cachedStatement(sql: """
             INSERT INTO customers (id, snapshot, updated_at)
             VALUES (?, ?, (julianday('now') - 2440587.5) * 86400.0)
             ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot, updated_at = excluded.updated_at
-            """).execute(arguments: [state.customerID, blob])
+            """)
+    }
+
+    /// Inserts or replaces the snapshot. `updated_at` is SQLite's wall clock at
+    /// write time: bookkeeping for operators, outside the deterministic core.
+    static func upsert(_ state: CustomerState, _ statement: Statement, _ coder: BlobCoder) throws {
+        let blob = try coder.encode(state, as: "snapshot of customer", key: state.customerID)
+        try statement.execute(arguments: [state.customerID, blob])
     }
 
     /// The decoded snapshot of `id`, nil for a customer never committed; a blob that no longer

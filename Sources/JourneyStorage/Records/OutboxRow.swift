@@ -50,14 +50,19 @@ struct OutboxRow: FetchableRecord {
     /// instead of queueing a second delivery. `ON CONFLICT (idempotency_key) DO
     /// NOTHING` is `INSERT OR IGNORE` narrowed to that one conflict: a NOT NULL
     /// or CHECK violation still fails loudly rather than silently dropping a send.
-    static func insertIfNew(_ message: OutboundMessage, position: Int64, _ db: Database, _ coder: BlobCoder) throws -> Bool {
+    static func insertIfNew(_ message: OutboundMessage, position: Int64, _ statement: Statement, _ db: Database, _ coder: BlobCoder) throws -> Bool {
         let blob = try coder.encode(message, as: "outbox message", key: message.idempotencyKey)
+        try statement.execute(arguments: [message.idempotencyKey, position, blob, message.time.storedSeconds])
+        return db.changesCount > 0
+    }
+
+    /// The statement of ``insertIfNew(_:position:_:_:_:)``, looked up once per commit (see `SQLiteShardStore.commit`).
+    static func insertStatement(_ db: Database) throws -> Statement {
         try db.cachedStatement(sql: """
             INSERT INTO outbox (idempotency_key, position, message, status, attempts, next_attempt_at, last_error)
             VALUES (?, ?, ?, 'pending', 0, ?, NULL)
             ON CONFLICT (idempotency_key) DO NOTHING
-            """).execute(arguments: [message.idempotencyKey, position, blob, message.time.storedSeconds])
-        return db.changesCount > 0
+            """)
     }
 
     /// Pending rows due at `now`, in insertion order. The literal `'pending'`

@@ -39,19 +39,28 @@ struct TimerRow: FetchableRecord {
         TimerRequest(customerID: customerID, token: UInt64(bitPattern: token), due: Date(storedSeconds: due), journeyID: journeyID)
     }
 
-    /// Sets the timer, replacing one with the same key. Plain SQL: GRDB's
-    /// record `upsert` asks for a `rowid`, which a WITHOUT ROWID table lacks.
-    static func upsert(_ timer: TimerRequest, _ db: Database) throws {
-        let row = TimerRow(timer)
+    /// The statement of ``upsert(_:_:)``, looked up once per commit (see `SQLiteShardStore.commit`).
+    /// Plain SQL: GRDB's record `upsert` asks for a `rowid`, which a WITHOUT ROWID table lacks.
+    static func upsertStatement(_ db: Database) throws -> Statement {
         try db.cachedStatement(sql: """
             INSERT INTO timers (customer_id, token, due, journey_id) VALUES (?, ?, ?, ?)
             ON CONFLICT (customer_id, token) DO UPDATE SET due = excluded.due, journey_id = excluded.journey_id
-            """).execute(arguments: [row.customerID, row.token, row.due, row.journeyID])
+            """)
     }
 
-    static func delete(_ key: TimerKey, _ db: Database) throws {
+    /// Sets the timer, replacing one with the same key.
+    static func upsert(_ timer: TimerRequest, _ statement: Statement) throws {
+        let row = TimerRow(timer)
+        try statement.execute(arguments: [row.customerID, row.token, row.due, row.journeyID])
+    }
+
+    /// The statement of ``delete(_:_:)``.
+    static func deleteStatement(_ db: Database) throws -> Statement {
         try db.cachedStatement(sql: "DELETE FROM timers WHERE customer_id = ? AND token = ?")
-            .execute(arguments: [key.customerID, Int64(bitPattern: key.token)])
+    }
+
+    static func delete(_ key: TimerKey, _ statement: Statement) throws {
+        try statement.execute(arguments: [key.customerID, Int64(bitPattern: key.token)])
     }
 
     /// Every pending timer in the order the scheduler loads them (served by `timers_by_due`).
