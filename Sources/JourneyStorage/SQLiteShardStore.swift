@@ -85,12 +85,12 @@ public final class SQLiteShardStore: ShardStore, Sendable {
     /// Closes the file. Call it at shutdown, after the last operation returned;
     /// any later call fails. Dropping the last reference closes the file too.
     public func close() throws {
-        do {
-            try checkpointer?.close()
-            try writer.close()
-        } catch {
-            throw StorageError.wrapping(error, context: context.with(operation: "close"))
-        }
+        // The writer is closed even when the log's copier fails to close: a shard being shut
+        // down must not keep its file open. The first failure is the one reported.
+        var failure: (any Error)?
+        do { try checkpointer?.close() } catch { failure = error }
+        do { try writer.close() } catch { failure = failure ?? error }
+        if let failure { throw StorageError.wrapping(failure, context: context.with(operation: "close")) }
     }
 
     /// The file (`:memory:` for an in-memory store).
