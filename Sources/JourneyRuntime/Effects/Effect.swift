@@ -6,8 +6,9 @@ import JourneyModel
 public enum Effect: Sendable, Hashable, Codable {
     /// Something that happened, for `actions.jsonl`, live stats and customer history.
     case action(ActionRecord)
-    /// A message or webhook to put in the outbox.
-    case deliver(OutboundMessage)
+    /// A message or webhook to put in the outbox. Boxed: a message is more than twice the size
+    /// of any other effect, and every effect would otherwise take its room when it is moved.
+    indirect case deliver(OutboundMessage)
     /// Ask for `TimerFiring(token)` at `due`.
     case setTimer(TimerRequest)
     /// The timer with this token is no longer wanted (its firing would be ignored anyway).

@@ -49,7 +49,7 @@ extension InterpreterPass {
         state.runs[index].lastSend = SendAttribution(stepID: step.id, channel: channel, template: send.template)
         record(.send, runAt: index, step: step.id, channel: channel, template: send.template)
         guard interpreter.emitsDeliveries else { return }
-        effects.append(.deliver(outbound(.send, channel: channel, step: step, runAt: index) { message in
+        emit(.deliver(outbound(.send, channel: channel, step: step, runAt: index) { message in
             message.template = send.template
             message.message = send.message
             message.data = send.data
@@ -61,7 +61,7 @@ extension InterpreterPass {
         if case .template(let name) = webhook.body { template = name }
         record(.webhook, runAt: index, step: step.id, channel: "webhook", template: template)
         guard interpreter.emitsDeliveries else { return }
-        effects.append(.deliver(outbound(.webhook, channel: "webhook", step: step, runAt: index) { $0.webhook = webhook }))
+        emit(.deliver(outbound(.webhook, channel: "webhook", step: step, runAt: index) { $0.webhook = webhook }))
     }
 
     /// The message for the run at `index`, its fields read in place (the run is not copied).

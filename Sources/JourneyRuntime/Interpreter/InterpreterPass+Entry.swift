@@ -52,7 +52,7 @@ extension InterpreterPass {
                 state.segmentChecks[journey.id] = token
                 state.segmentCheckTimes[journey.id] = SegmentRecheck(due: due, interval: recheck.seconds)
                 armedRechecks.append(journey.id)
-                effects.append(.setTimer(TimerRequest(customerID: state.customerID, token: token, due: due, journeyID: journey.id)))
+                emit(.setTimer(TimerRequest(customerID: state.customerID, token: token, due: due, journeyID: journey.id)))
             }
             if mayEnter(journey), condition.holds(in: entryContext(of: journey.id, event: nil)) {
                 enter(journey, event: nil)
@@ -60,7 +60,7 @@ extension InterpreterPass {
         }
         // Rechecks of journeys no longer deployed are dropped rather than re-armed.
         for journeyID in state.segmentChecks.keys where catalog.activeVersion(of: journeyID) == nil {
-            effects.append(.cancelTimer(token: state.segmentChecks.removeValue(forKey: journeyID)!))
+            emit(.cancelTimer(token: state.segmentChecks.removeValue(forKey: journeyID)!))
             state.segmentCheckTimes.removeValue(forKey: journeyID)
         }
     }

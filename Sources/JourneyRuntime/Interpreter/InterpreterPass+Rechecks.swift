@@ -131,9 +131,9 @@ extension InterpreterPass {
             effects[index] = .setTimer(TimerRequest(customerID: state.customerID, token: token, due: due, journeyID: journeyID))
             return
         }
-        effects.append(.cancelTimer(token: token))
+        emit(.cancelTimer(token: token))
         let replacement = state.nextRecheckToken()
         state.segmentChecks[journeyID] = replacement
-        effects.append(.setTimer(TimerRequest(customerID: state.customerID, token: replacement, due: due, journeyID: journeyID)))
+        emit(.setTimer(TimerRequest(customerID: state.customerID, token: replacement, due: due, journeyID: journeyID)))
     }
 }
