@@ -164,7 +164,7 @@ struct InterpreterPass {
 
     /// Adds an effect. The first one makes room for a typical input's (an entry with its send
     /// and traces makes about eight): grown from empty one doubling at a time, the array was
-    /// reallocated and copied three or four times per input, about 2.5% of a simulation.
+    /// reallocated and copied three or four times per input, about 2% of a simulation's profile.
     mutating func emit(_ effect: Effect) {
         if effects.capacity == 0 { effects.reserveCapacity(Self.typicalEffects) }
         effects.append(effect)
