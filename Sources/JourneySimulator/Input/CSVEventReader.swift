@@ -44,6 +44,9 @@ struct CSVEventReader {
         let eventIndex = try required(options.eventColumn, flag: "--event-column")
         let timeIndex = try required(options.timeColumn, flag: "--time-column")
         let zone = options.timeZone
+        func isProperty(_ field: CSVScanner.Field, _ index: Int) -> Bool {
+            !field.isEmpty && index != customerIndex && index != eventIndex && index != timeIndex && !header[index].isEmpty
+        }
 
         while true {
             let more: Bool?
@@ -84,9 +87,13 @@ struct CSVEventReader {
                 try reject(message, line: timeField.line, column: scanner.column(of: timeField), log: &log)
                 continue
             }
+            // Sized before it is filled: grown one property at a time, the table was rebuilt at
+            // every doubling, a third of the time spent reading a log with a column per property.
             var properties: [String: JSONValue] = [:]
-            for (index, field) in fields.enumerated()
-            where !field.isEmpty && index != customerIndex && index != eventIndex && index != timeIndex && !header[index].isEmpty {
+            var propertyCount = 0
+            for (index, field) in fields.enumerated() where isProperty(field, index) { propertyCount += 1 }
+            properties.reserveCapacity(propertyCount)
+            for (index, field) in fields.enumerated() where isProperty(field, index) {
                 properties[header[index]] = field.escapes
                     ? .string(scanner.string(field))
                     : scanner.withBytes(field) { bytes in CellValues.value(bytes) { String(decoding: bytes, as: UTF8.self) } }
