@@ -44,8 +44,9 @@ struct CSVEventReader {
         let eventIndex = try required(options.eventColumn, flag: "--event-column")
         let timeIndex = try required(options.timeColumn, flag: "--time-column")
         let zone = options.timeZone
-        func isProperty(_ field: CSVScanner.Field, _ index: Int) -> Bool {
-            !field.isEmpty && index != customerIndex && index != eventIndex && index != timeIndex && !header[index].isEmpty
+        // Every named column but those three holds a property; which ones is the same for every row.
+        let propertyColumns = header.indices.filter {
+            $0 != customerIndex && $0 != eventIndex && $0 != timeIndex && !header[$0].isEmpty
         }
 
         while true {
@@ -90,10 +91,9 @@ struct CSVEventReader {
             // Sized before it is filled: grown one property at a time, the table was rebuilt at
             // every doubling, a third of the time spent reading a log with a column per property.
             var properties: [String: JSONValue] = [:]
-            var propertyCount = 0
-            for (index, field) in fields.enumerated() where isProperty(field, index) { propertyCount += 1 }
-            properties.reserveCapacity(propertyCount)
-            for (index, field) in fields.enumerated() where isProperty(field, index) {
+            properties.reserveCapacity(propertyColumns.count(where: { !fields[$0].isEmpty }))
+            for index in propertyColumns where !fields[index].isEmpty {
+                let field = fields[index]
                 properties[header[index]] = field.escapes
                     ? .string(scanner.string(field))
                     : scanner.withBytes(field) { bytes in CellValues.value(bytes) { String(decoding: bytes, as: UTF8.self) } }
