@@ -66,14 +66,17 @@ extension SQLiteShardStore {
             var meta = try ShardMetaRow.fetch(db)
             var results: [InboxAppendResult] = []
             results.reserveCapacity(inputs.count)
+            // Statements once per append, as in `commit`.
+            let markSeen = try SeenEventRow.insertStatement(db)
+            let appendInbox = try InboxRow.appendStatement(db)
             for input in inputs {
-                if let key = input.deduplicationKey, let id = input.eventID, !(try SeenEventRow.insertIfNew(key, legacyID: id, db)) {
+                if let key = input.deduplicationKey, let id = input.eventID, !(try SeenEventRow.insertIfNew(key, legacyID: id, markSeen, db)) {
                     results.append(.duplicate)
                     continue
                 }
                 meta.lastInboxSequence += 1
                 let entry = InboxEntry(sequence: meta.lastInboxSequence, input: input)
-                try InboxRow.append(entry, db, coder)
+                try InboxRow.append(entry, appendInbox, coder)
                 results.append(.appended(entry))
             }
             try meta.updateCounters(db)
@@ -140,7 +143,8 @@ extension SQLiteShardStore {
     public func updateOutbox(_ updates: [OutboxUpdate]) async throws {
         if updates.isEmpty { return }
         try await write("updateOutbox") { db, _ in
-            for update in updates { try OutboxRow.apply(update, db) }
+            let apply = try OutboxRow.applyStatement(db)
+            for update in updates { try OutboxRow.apply(update, apply) }
         }
     }
 

@@ -35,10 +35,14 @@ struct InboxRow: FetchableRecord {
 
     /// Appends `entry`. A cached statement rather than the record's own `insert`: GRDB's
     /// `Codable` persistence and its insert-and-fetch cost a tenth of a node's CPU under ingest.
-    static func append(_ entry: InboxEntry, _ db: Database, _ coder: BlobCoder) throws {
+    static func append(_ entry: InboxEntry, _ statement: Statement, _ coder: BlobCoder) throws {
         let row = try InboxRow(entry, coder)
+        try statement.execute(arguments: [row.sequence, row.customerID, row.payload, row.acceptedAt])
+    }
+
+    /// The statement of ``append(_:_:_:)``, looked up once per append (see `SQLiteShardStore.commit`).
+    static func appendStatement(_ db: Database) throws -> Statement {
         try db.cachedStatement(sql: "INSERT INTO inbox (sequence, customer_id, payload, accepted_at) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [row.sequence, row.customerID, row.payload, row.acceptedAt])
     }
 
     /// Entries after `sequence`, in inbox order.

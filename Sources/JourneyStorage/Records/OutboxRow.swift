@@ -77,14 +77,19 @@ struct OutboxRow: FetchableRecord {
     }
 
     /// Records one delivery outcome; an unknown key is ignored, as in memory.
-    static func apply(_ update: OutboxUpdate, _ db: Database) throws {
+    static func apply(_ update: OutboxUpdate, _ statement: Statement) throws {
+        try statement.execute(arguments: [
+            update.status.rawValue, update.attempts, update.nextAttemptAt.storedSeconds, update.lastError,
+            update.idempotencyKey,
+        ])
+    }
+
+    /// The statement of ``apply(_:_:)``, looked up once per batch of updates (see `SQLiteShardStore.commit`).
+    static func applyStatement(_ db: Database) throws -> Statement {
         try db.cachedStatement(sql: """
             UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?
             WHERE idempotency_key = ?
-            """).execute(arguments: [
-                update.status.rawValue, update.attempts, update.nextAttemptAt.storedSeconds, update.lastError,
-                update.idempotencyKey,
-            ])
+            """)
     }
 
     static func counts(_ db: Database) throws -> [OutboxEntry.Status: Int] {

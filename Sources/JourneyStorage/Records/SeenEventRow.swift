@@ -15,12 +15,16 @@ struct SeenEventRow: Codable, FetchableRecord, TableRecord {
     /// insert one statement, inside the transaction that appends to the inbox:
     /// an event is marked seen exactly when its input is durably accepted, never
     /// one without the other.
-    static func insertIfNew(_ key: String, legacyID: String, _ db: Database) throws -> Bool {
+    static func insertIfNew(_ key: String, legacyID: String, _ statement: Statement, _ db: Database) throws -> Bool {
+        try statement.execute(arguments: [key, legacyID])
+        return db.changesCount > 0
+    }
+
+    /// The statement of ``insertIfNew(_:legacyID:_:_:)``, looked up once per append (see `SQLiteShardStore.commit`).
+    static func insertStatement(_ db: Database) throws -> Statement {
         try db.cachedStatement(sql: """
             INSERT INTO seen_events (id) SELECT ? WHERE NOT EXISTS (SELECT 1 FROM seen_events WHERE id = ?)
             ON CONFLICT (id) DO NOTHING
             """)
-            .execute(arguments: [key, legacyID])
-        return db.changesCount > 0
     }
 }
