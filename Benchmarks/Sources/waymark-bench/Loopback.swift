@@ -43,10 +43,13 @@ enum Loopback {
         return fd
     }
 
+    /// Writes to a socket without SIGPIPE: a peer that went away (the node stopped while the
+    /// NODE_TRACE poller or the sink still held a connection) is a failed write, not the end
+    /// of the benchmark process before it printed its figures.
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            let written = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if written <= 0 { return false }
             offset += written
         }

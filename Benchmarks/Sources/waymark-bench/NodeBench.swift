@@ -295,6 +295,8 @@ enum NodeBench {
         if let path = ProcessInfo.processInfo.environment["NODE_ARRIVALS"] {
             try arrivals.map { "\($0.sent),\($0.arrived)\n" }.joined().write(toFile: path, atomically: true, encoding: .utf8)
         }
+        // The poller stops before the node does, so it does not talk to a closed port.
+        traceTask.cancel()
         node.terminate()
         node.waitUntilExit()
 
