@@ -286,6 +286,8 @@ enum NodeBench {
         Report.log("latency phase: slowest POST answered in \(slowest) ms; \(slowAnswers) POSTs took over 1 s")
         // What the client really offered, beside the rate it aimed at: the check that caught the spacing above.
         let offered = Double(sentCount) / Double(duration)
+        let tail = TailWindows(arrivals)
+        Report.log("latency tail: \(tail.summary)")
         Report.log("latency: \(latencies.count) of \(sentCount) sent at \(Int(rate)) events/s (offered \(Int(offered))) delivered; p50 \(ms(50)) ms p99 \(ms(99)) ms p99.9 \(ms(99.9)) ms")
         // The node's own view of the tail: its inbox append and commit duration histograms.
         if tracing, let connection = try? Connection(port: port), let text = connection.get("/metrics") {
@@ -316,7 +318,7 @@ enum NodeBench {
             Report.emit(Figure(
                 key: "node_latency_\(label)", what: "node: event sent → webhook delivery at the sink (from the batch's intended send time, so the POST and its durable acceptance count too), \(label), at half the end-to-end rate (\(Int(rate)) events/s in batches of 100, open loop, HdrHistogram)",
                 value: ms(percentile), unit: "ms", goal: label == "p99" ? "< 50 ms" : nil,
-                notes: "\(latencies.count) of \(sentCount) events (\(Int(offered)) events/s offered) delivered within the run and its drain; slowest POST answered in \(Int(slowest)) ms, \(slowAnswers) POSTs over 1 s"))
+                notes: "\(latencies.count) of \(sentCount) events (\(Int(offered)) events/s offered) delivered within the run and its drain; slowest POST answered in \(Int(slowest)) ms, \(slowAnswers) POSTs over 1 s; \(tail.summary)"))
         }
     }
 }
