@@ -55,7 +55,11 @@ import WaymarkCluster
         }
     }
 
-    func eventually(_ what: String, timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
+    /// Polls until `condition` holds. The timeout only ends a test that is failing anyway, so it is
+    /// as long as the other suites' (30 s): with 10 s, a fresh-clone CI run on a loaded machine
+    /// (600 tests starting at once on two cores) once timed out before the node had opened its
+    /// four shards, in a run where nothing had changed since the last one passed.
+    func eventually(_ what: String, timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if try await condition() { return }
