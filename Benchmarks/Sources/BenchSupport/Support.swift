@@ -82,3 +82,15 @@ public func cpuSeconds() -> Double {
     return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
         + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
 }
+
+/// User + system CPU seconds another process (a node under load) has used so far, from
+/// `/proc/PID/stat`; nil where that cannot be read.
+public func cpuSeconds(ofProcess pid: Int32) -> Double? {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let afterName = text.range(of: ") ", options: .backwards)
+    else { return nil }
+    // Fields after the command name start at field 3 (state); utime and stime are fields 14 and 15.
+    let fields = text[afterName.upperBound...].split(separator: " ")
+    guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}

@@ -217,6 +217,7 @@ enum NodeBench {
         let pings = Report.env("NODE_E2E_EVENTS", 20_000)
         let before = sink.delivered
         let burstStart = ContinuousClock.now
+        let cpuBeforeBurst = cpuSeconds(ofProcess: node.processIdentifier)
         let accepted = await burst(port: port, count: pings, senders: 8, name: "bench_ping")
         let acceptedIn = seconds(ContinuousClock.now - burstStart)
         // Until the last call arrived: if some never do, `drain` gives up after a quiet spell,
@@ -226,7 +227,13 @@ enum NodeBench {
         let burstSeconds = seconds(drainStart - burstStart) + lastDelivery
         let deliveredBurst = sink.delivered - before
         let endToEnd = Double(deliveredBurst) / burstSeconds
-        Report.log("end to end: \(accepted) pings accepted in \(acceptedIn) s, \(deliveredBurst) delivered in \(burstSeconds) s: \(Int(endToEnd)) events/s")
+        // The node's own CPU per delivered event: steadier than the rate on a shared machine, and
+        // what decides how far apart a batch's deliveries land (most of the latency below).
+        var cpuNote = ""
+        if let cpuBeforeBurst, let cpuAfter = cpuSeconds(ofProcess: node.processIdentifier), deliveredBurst > 0 {
+            cpuNote = "; the node used \(Int((cpuAfter - cpuBeforeBurst) / Double(deliveredBurst) * 1e6)) µs of CPU per delivered event"
+        }
+        Report.log("end to end: \(accepted) pings accepted in \(acceptedIn) s, \(deliveredBurst) delivered in \(burstSeconds) s: \(Int(endToEnd)) events/s\(cpuNote)")
 
         // Latency at half of the sustained end-to-end rate.
         let rate = max(100, endToEnd / 2)
@@ -313,7 +320,7 @@ enum NodeBench {
         Report.emit(Figure(
             key: "node_end_to_end", what: "node, end to end: \(accepted / 1000)k events in batches of 100, each calling a webhook at a local sink, from the first POST until the sink has every call",
             value: endToEnd, unit: "events/s", baseline: ingest[100]?.events, baselineWhat: "the same node's batched ingest (above)",
-            notes: "accepted in \(String(format: "%.1f", acceptedIn)) s, delivered in \(String(format: "%.1f", burstSeconds)) s"))
+            notes: "accepted in \(String(format: "%.1f", acceptedIn)) s, delivered in \(String(format: "%.1f", burstSeconds)) s\(cpuNote)"))
         for (percentile, label) in [(50.0, "p50"), (99.0, "p99"), (99.9, "p999")] {
             Report.emit(Figure(
                 key: "node_latency_\(label)", what: "node: event sent → webhook delivery at the sink (from the batch's intended send time, so the POST and its durable acceptance count too), \(label), at half the end-to-end rate (\(Int(rate)) events/s in batches of 100, open loop, HdrHistogram)",
