@@ -111,12 +111,12 @@ import WaymarkServer
 
     /// Runs `body` with a webhook receiver on loopback, an adapter posting to its `/email`, and a delivery.
     static func withReceiver(
-        _ receiver: WebhookReceiver, _ body: (WebhookChannelAdapter, Delivery, Logger) async throws -> Void
+        _ receiver: WebhookReceiver, logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+        _ body: (WebhookChannelAdapter, Delivery, Logger) async throws -> Void
     ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await receiver.run() }
             let base = "http://127.0.0.1:\(await receiver.listening.wait())"
-            let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
             let adapter = WebhookChannelAdapter(url: base + "/email", timeout: 5, addressField: "email", client: .webhooks, renderer: nil, logger: logger)
             try await body(adapter, Delivery(message: Self.message(), body: "hello", attempt: 1), logger)
             group.cancelAll()

@@ -27,7 +27,12 @@ public struct WebhookChannelAdapter: ChannelAdapter {
     public let addressField: String?
     let client: HTTPClient
     let renderer: MustacheMessageRenderer?
-    let logger: Logger
+    /// What each request is given to log with: the node's logger at debug and trace, else one
+    /// that keeps nothing. async-http-client logs a request only at debug and trace, but stamps
+    /// metadata (its connection, its event loop) on the logger it is given for every request,
+    /// and a `StreamLogHandler` formats all its metadata again on every stamp, for lines it then
+    /// drops: 73 of 11,865 samples of a node benchmark run, 3 with this.
+    let requestLogger: Logger
 
     public init(url: String?, timeout: TimeInterval, addressField: String?, client: HTTPClient, renderer: MustacheMessageRenderer?, logger: Logger) {
         self.url = url
@@ -35,14 +40,14 @@ public struct WebhookChannelAdapter: ChannelAdapter {
         self.addressField = addressField
         self.client = client
         self.renderer = renderer
-        self.logger = logger
+        self.requestLogger = logger.logLevel <= .debug ? logger : Logger(label: logger.label, factory: { _ in SwiftLogNoOpLogHandler() })
     }
 
     public func deliver(_ delivery: Delivery) async throws {
         let request = try makeRequest(for: delivery)
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)), logger: logger)
+            response = try await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)), logger: requestLogger)
         } catch {
             throw DeliveryError(retryable: true, "request to \(request.url) failed: \(error)")
         }

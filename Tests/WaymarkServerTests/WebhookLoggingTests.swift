@@ -1,0 +1,72 @@
+import AsyncHTTPClient
+import Logging
+import Synchronization
+import Testing
+import WaymarkServer
+
+/// What a webhook delivery costs the node's log handler. async-http-client stamps each
+/// request's connection and event loop on the logger it is given, and a `StreamLogHandler` formats all its metadata
+/// again on every stamp; a node delivering thousands of webhooks a second paid that for log
+/// lines it then dropped.
+@Suite struct WebhookLoggingTests {
+    @Test func aboveDebugADeliveryNeverTouchesTheNodesLogHandler() async throws {
+        let record = LogRecord()
+        let logger = Logger(label: "node", factory: { _ in RecordingLogHandler(record: record, logLevel: .info) })
+        try await ChannelTests.withReceiver(WebhookReceiver(), logger: logger) { adapter, delivery, _ in
+            try await adapter.deliver(delivery)
+            try await adapter.deliver(delivery)
+        }
+        #expect(record.metadataStamps == 0, "the client stamped request ids on the node's handler")
+        #expect(record.lines.isEmpty)
+    }
+
+    @Test func atDebugTheClientsRequestLinesStillReachTheNodesLog() async throws {
+        let record = LogRecord()
+        let logger = Logger(label: "node", factory: { _ in RecordingLogHandler(record: record, logLevel: .debug) })
+        try await ChannelTests.withReceiver(WebhookReceiver(), logger: logger) { adapter, delivery, _ in
+            try await adapter.deliver(delivery)
+        }
+        #expect(record.metadataStamps > 0)
+        // The client's own lines, with the metadata it stamps (`ahc-connection-id`, …).
+        #expect(record.lines.contains { $0.metadata.keys.contains { $0.hasPrefix("ahc-") } }, "\(record.lines.map { ($0.message, $0.metadata) })")
+    }
+}
+
+/// What a ``RecordingLogHandler`` saw, shared by every copy of it.
+final class LogRecord: Sendable {
+    struct Line: Sendable {
+        var message: String
+        var metadata: Logger.Metadata
+    }
+
+    private let state = Mutex<(lines: [Line], stamps: Int)>(([], 0))
+    var lines: [Line] { state.withLock { $0.lines } }
+    /// How many times metadata was set on a handler.
+    var metadataStamps: Int { state.withLock { $0.stamps } }
+    func append(_ line: Line) { state.withLock { $0.lines.append(line) } }
+    func stamped() { state.withLock { $0.stamps += 1 } }
+}
+
+struct RecordingLogHandler: LogHandler {
+    let record: LogRecord
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:] {
+        didSet { record.stamped() }
+    }
+
+    init(record: LogRecord, logLevel: Logger.Level) {
+        self.record = record
+        self.logLevel = logLevel
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var merged = metadata
+        event.metadata.map { merged.merge($0) { $1 } }
+        record.append(LogRecord.Line(message: "\(event.message)", metadata: merged))
+    }
+}
