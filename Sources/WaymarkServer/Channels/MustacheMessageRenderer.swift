@@ -78,8 +78,13 @@ public final class MustacheMessageRenderer: MessageRenderer {
     }
 
     /// Renders a Mustache text (a webhook URL or header) against a message's context.
+    ///
+    /// A text without a tag is itself: the context (the whole profile and event converted for
+    /// Mustache) is then not built. Most webhook URLs and headers are fixed: in a node benchmark
+    /// run, building contexts went from 0.97% of the samples to 0.55% with this.
     public func renderInline(_ text: String, for message: OutboundMessage, escaping: TemplateEscaping = .html) throws -> String {
-        try renderInline(text, context: MustacheContext.make(for: message), escaping: escaping)
+        guard text.contains("{{") else { return text }
+        return try renderInline(text, context: MustacheContext.make(for: message), escaping: escaping)
     }
 
     private func renderFile(_ name: String, channel: String, context: [String: Any]) throws -> String {
