@@ -272,7 +272,9 @@ enum NodeBench {
                 let body = Array(#"{"batch":[\#(parts.joined(separator: ","))]}"#.utf8)
                 let posted = Loopback.nowNanoseconds()
                 if connection.request("POST", "/v1/events", body: body) == 202 { sent.count.withLock { $0 += batch } }
-                let answered = Loopback.nowNanoseconds() - posted
+                let answeredAt = Loopback.nowNanoseconds()
+                sent.answered.withLock { $0[due] = answeredAt }
+                let answered = answeredAt - posted
                 sent.slowest.withLock { $0 = max($0, answered) }
                 if answered > 1_000_000_000 { sent.slowAnswers.withLock { $0 += 1 } }
                 k += 1
@@ -293,7 +295,7 @@ enum NodeBench {
         Report.log("latency phase: slowest POST answered in \(slowest) ms; \(slowAnswers) POSTs took over 1 s")
         // What the client really offered, beside the rate it aimed at: the check that caught the spacing above.
         let offered = Double(sentCount) / Double(duration)
-        let tail = TailWindows(arrivals)
+        let tail = TailWindows(arrivals, answered: sent.answered.withLock { $0 })
         Report.log("latency tail: \(tail.summary)")
         Report.log("latency: \(latencies.count) of \(sentCount) sent at \(Int(rate)) events/s (offered \(Int(offered))) delivered; p50 \(ms(50)) ms p99 \(ms(99)) ms p99.9 \(ms(99.9)) ms")
         // The node's own view of the tail: its inbox append and commit duration histograms.
@@ -335,6 +337,8 @@ final class SentCounter: Sendable {
     /// The slowest answer to a POST, in nanoseconds, and how many took over a second.
     let slowest = Mutex<UInt64>(0)
     let slowAnswers = Mutex(0)
+    /// When each batch's POST was answered, by the batch's intended send time (nanoseconds).
+    let answered = Mutex<[UInt64: UInt64]>([:])
 }
 
 /// Runs `body(0..<count)` each on a thread of its own and returns when all have.
