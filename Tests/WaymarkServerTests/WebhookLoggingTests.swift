@@ -5,9 +5,9 @@ import Testing
 import WaymarkServer
 
 /// What a webhook delivery costs the node's log handler. async-http-client stamps each
-/// request's connection and event loop on the logger it is given, and a `StreamLogHandler` formats all its metadata
-/// again on every stamp; a node delivering thousands of webhooks a second paid that for log
-/// lines it then dropped.
+/// request's connection and event loop on the logger it is given, and a `StreamLogHandler`
+/// formats all its metadata again on every stamp; a node delivering thousands of webhooks a
+/// second paid that for log lines it then dropped.
 @Suite struct WebhookLoggingTests {
     @Test func aboveDebugADeliveryNeverTouchesTheNodesLogHandler() async throws {
         let record = LogRecord()
@@ -16,7 +16,7 @@ import WaymarkServer
             try await adapter.deliver(delivery)
             try await adapter.deliver(delivery)
         }
-        #expect(record.metadataStamps == 0, "the client stamped request ids on the node's handler")
+        #expect(record.metadataStamps == 0, "the client stamped its metadata on the node's handler")
         #expect(record.lines.isEmpty)
     }
 

@@ -20,6 +20,8 @@ struct TailWindows {
     /// answered (sending late, or accepting slowly), in milliseconds, sorted; the rest of their
     /// latency is applying and delivering.
     var acceptedAfter: [Double] = []
+    /// The same for every batch, slow or not: what acceptance costs when nothing is wrong.
+    var everyAcceptedAfter: [Double] = []
 
     /// `arrivals` are (intended send time, arrival time) in nanoseconds; `answered`, when given,
     /// maps a batch's intended send time to when its POST was answered.
@@ -47,8 +49,6 @@ struct TailWindows {
         everyAcceptedAfter = answered.map { Double($0.value - $0.key) / 1e6 }.sorted()
     }
 
-    /// The same for every batch, slow or not: what acceptance costs when nothing is wrong.
-    var everyAcceptedAfter: [Double] = []
 
     var summary: String {
         var text = "deliveries over \(Int(slowMilliseconds)) ms were sent in \(slow) of \(total) \(windowMilliseconds) ms windows (worst window \(Int(worstMilliseconds)) ms)"
