@@ -2,7 +2,6 @@ import Foundation
 import JourneyModel
 import JourneyRuntime
 import Logging
-import Synchronization
 import Testing
 
 @testable import WaymarkServer
@@ -10,21 +9,6 @@ import Testing
 /// A journey deployed through the API can outlive a template it names (the file left the
 /// folder): the node says so when it starts, instead of one dead letter per send.
 @Suite struct MissingTemplateReportTests {
-    /// Keeps every message logged at error level, with its metadata.
-    final class Recorder: LogHandler, @unchecked Sendable {
-        let errors = Mutex<[(message: String, metadata: Logger.Metadata)]>([])
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            guard event.level == .error else { return }
-            errors.withLock { $0.append(("\(event.message)", event.metadata ?? [:])) }
-        }
-    }
-
     @Test func aDeployedJourneyWhoseTemplateIsGoneIsReportedAtStart() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("waymark-templates-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -38,14 +22,14 @@ import Testing
                     steps: [Step(id: "hello", action: .send(Send(channel: .single("sms"), template: template)))]),
                 version: 3)
         }
-        let recorder = Recorder()
-        let logger = Logger(label: "test") { _ in recorder }
+        let record = LogRecord()
+        let logger = Logger(label: "test") { _ in RecordingLogHandler(record: record, logLevel: .trace) }
         let report = MissingTemplateReport(renderer: renderer, knownChannels: Set(BuiltInChannel.names), logger: logger)
         let journeys = [journey("fine", template: "here"), journey("orphan", template: "gone")].map { ($0.id, $0.version, $0.definition) }
         #expect(report.check(journeys) == 1)
         // A cluster node checks every adopt; a version already reported is not reported again.
         #expect(report.check(journeys) == 0)
-        let errors = recorder.errors.withLock { $0 }
+        let errors = record.lines.filter { $0.level == .error }
         #expect(errors.count == 1)
         #expect(errors.first?.metadata["journey.id"] == "orphan")
         #expect(errors.first?.metadata["journey.version"] == "3")

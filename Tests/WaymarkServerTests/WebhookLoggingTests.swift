@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import Logging
-import Synchronization
 import Testing
 import WaymarkServer
 
@@ -29,44 +28,5 @@ import WaymarkServer
         #expect(record.metadataStamps > 0)
         // The client's own lines, with the metadata it stamps (`ahc-connection-id`, …).
         #expect(record.lines.contains { $0.metadata.keys.contains { $0.hasPrefix("ahc-") } }, "\(record.lines.map { ($0.message, $0.metadata) })")
-    }
-}
-
-/// What a ``RecordingLogHandler`` saw, shared by every copy of it.
-final class LogRecord: Sendable {
-    struct Line: Sendable {
-        var message: String
-        var metadata: Logger.Metadata
-    }
-
-    private let state = Mutex<(lines: [Line], stamps: Int)>(([], 0))
-    var lines: [Line] { state.withLock { $0.lines } }
-    /// How many times metadata was set on a handler.
-    var metadataStamps: Int { state.withLock { $0.stamps } }
-    func append(_ line: Line) { state.withLock { $0.lines.append(line) } }
-    func stamped() { state.withLock { $0.stamps += 1 } }
-}
-
-struct RecordingLogHandler: LogHandler {
-    let record: LogRecord
-    var logLevel: Logger.Level
-    var metadata: Logger.Metadata = [:] {
-        didSet { record.stamped() }
-    }
-
-    init(record: LogRecord, logLevel: Logger.Level) {
-        self.record = record
-        self.logLevel = logLevel
-    }
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        var merged = metadata
-        event.metadata.map { merged.merge($0) { $1 } }
-        record.append(LogRecord.Line(message: "\(event.message)", metadata: merged))
     }
 }
