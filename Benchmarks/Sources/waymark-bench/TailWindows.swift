@@ -49,7 +49,6 @@ struct TailWindows {
         everyAcceptedAfter = answered.map { Double($0.value - $0.key) / 1e6 }.sorted()
     }
 
-
     var summary: String {
         var text = "deliveries over \(Int(slowMilliseconds)) ms were sent in \(slow) of \(total) \(windowMilliseconds) ms windows (worst window \(Int(worstMilliseconds)) ms)"
         if let worstAccept = acceptedAfter.last {
