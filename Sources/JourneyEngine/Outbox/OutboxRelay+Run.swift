@@ -111,28 +111,37 @@ extension OutboxRelay {
     /// become due), or the moment finished outcomes should be recorded. True when more sends
     /// may be due in the store (a commit or the poll), false for a lane or the record timer.
     private func waitForWork() async -> Bool {
-        let clock = clock
         let poll = clock.now().addingTimeInterval(configuration.pollInterval)
         let recordBy = oldestUnrecorded.map { $0.addingTimeInterval(Self.recordWithin) }
-        return await withTaskGroup(of: Bool.self) { group in
-            group.addTask { [wakeup] in
-                await wakeup.wait()
-                return true
-            }
-            group.addTask { [laneFinished] in
-                await laneFinished.wait()
+        return await Self.waitForWork(commits: wakeup, lanes: laneFinished, clock: clock, poll: poll, recordBy: recordBy)
+    }
+
+    /// The wait of ``waitForWork()``, apart from the relay so that it can be tested alone.
+    ///
+    /// Every child's answer counts, not only the first one's. A commit's ring taken by a child
+    /// whose answer was dropped (a lane finished at the same moment, and its `false` came
+    /// first) left the commit's sends unread until the next commit or the poll: up to a
+    /// second after a burst, and a few tens of milliseconds under steady load.
+    static func waitForWork(commits: Wakeup, lanes: Wakeup, clock: any JourneyClock, poll: Date, recordBy: Date?) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await commits.wait() }
+            group.addTask {
+                await lanes.wait()
                 return false
             }
             group.addTask {
-                if let recordBy, recordBy < poll {
-                    try? await clock.sleep(until: recordBy)
-                    return false
+                let (deadline, isPoll) = if let recordBy, recordBy < poll { (recordBy, false) } else { (poll, true) }
+                do {
+                    try await clock.sleep(until: deadline)
+                } catch {
+                    // Cancelled: the poll counts only if its moment had come anyway.
+                    return isPoll && clock.now() >= deadline
                 }
-                try? await clock.sleep(until: poll)
-                return true
+                return isPoll
             }
-            let more = await group.next() ?? false
+            var more = await group.next() ?? false
             group.cancelAll()
+            while let other = await group.next() { more = more || other }
             return more
         }
     }
