@@ -142,7 +142,8 @@ extension SQLiteShardStore {
 
     public func updateOutbox(_ updates: [OutboxUpdate]) async throws {
         if updates.isEmpty { return }
-        try await write("updateOutbox") { db, _ in
+        // An outcome lost in a power cut only sends again under the same key: no sync of its own.
+        try await writeWithoutSync("updateOutbox") { db, _ in
             let apply = try OutboxRow.applyStatement(db)
             for update in updates { try OutboxRow.apply(update, apply) }
         }

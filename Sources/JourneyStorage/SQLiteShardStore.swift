@@ -126,6 +126,51 @@ extension SQLiteShardStore {
         }
     }
 
+    /// Like ``write(_:record:_:)``, except that in a file store that syncs every commit
+    /// (``Options/Synchronous/full``) this commit does not wait for the disk. The log is
+    /// written in order, so the next synced commit's sync carries it to the disk too.
+    ///
+    /// Only for records whose loss in a power cut is safe because what they record would
+    /// be done again: a delivery outcome (the send goes out again with the same
+    /// idempotency key, as after any crash between a delivery and its record). The relay
+    /// records outcomes about as often as the shard commits inputs, so each one's sync
+    /// made a third of a busy shard's syncs, and every one of them held the writer.
+    func writeWithoutSync<Value: Sendable>(
+        _ operation: String, record: String? = nil,
+        _ body: @escaping @Sendable (Database, BlobCoder) throws -> Value
+    ) async throws -> Value {
+        guard options.synchronous == .full, writer is DatabasePool else { return try await write(operation, record: record, body) }
+        do {
+            return try await writer.writeWithoutTransaction { db in
+                // The level can only change between transactions.
+                try db.execute(sql: Options.Synchronous.normal.pragma)
+                let outcome = Result { () throws -> Value in
+                    var value: Value?
+                    try db.inTransaction {
+                        value = try body(db, BlobCoder())
+                        return .commit
+                    }
+                    return value!
+                }
+                Self.restoreFullSync(db)
+                return try outcome.get()
+            }
+        } catch {
+            throw StorageError.wrapping(error, context: context.with(operation: operation, record: record))
+        }
+    }
+
+    /// Puts the writer back to syncing every commit. Setting the level outside a transaction
+    /// does not fail in practice; if it ever did, the process stops rather than go on
+    /// acknowledging events that a power cut could take back.
+    private static func restoreFullSync(_ db: Database) {
+        do {
+            try db.execute(sql: Options.Synchronous.full.pragma)
+        } catch {
+            fatalError("could not set synchronous = FULL again on the shard writer: \(error)")
+        }
+    }
+
     /// Runs `body` on a consistent snapshot of the last committed state; in WAL
     /// mode it runs beside the writer without waiting for it.
     func read<Value: Sendable>(
