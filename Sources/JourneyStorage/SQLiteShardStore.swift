@@ -132,9 +132,8 @@ extension SQLiteShardStore {
     ///
     /// Only for records whose loss in a power cut is safe because what they record would
     /// be done again: a delivery outcome (the send goes out again with the same
-    /// idempotency key, as after any crash between a delivery and its record). The relay
-    /// records outcomes about as often as the shard commits inputs, so each one's sync
-    /// made a third of a busy shard's syncs, and every one of them held the writer.
+    /// idempotency key, as after any crash between a delivery and its record). Their syncs
+    /// were most of a busy node's (61% in the node benchmark), each one holding the writer.
     func writeWithoutSync<Value: Sendable>(
         _ operation: String, record: String? = nil,
         _ body: @escaping @Sendable (Database, BlobCoder) throws -> Value
@@ -144,7 +143,7 @@ extension SQLiteShardStore {
             return try await writer.writeWithoutTransaction { db in
                 // The level can only change between transactions.
                 try db.execute(sql: Options.Synchronous.normal.pragma)
-                let outcome = Result { () throws -> Value in
+                let result = Result { () throws -> Value in
                     var value: Value?
                     try db.inTransaction {
                         value = try body(db, BlobCoder())
@@ -153,7 +152,7 @@ extension SQLiteShardStore {
                     return value!
                 }
                 Self.restoreFullSync(db)
-                return try outcome.get()
+                return try result.get()
             }
         } catch {
             throw StorageError.wrapping(error, context: context.with(operation: operation, record: record))
