@@ -78,7 +78,7 @@ struct SQLiteShardStoreTests {
             let store = try SQLiteShardStore(
                 path: directory.appendingPathComponent("shard.sqlite").path, options: .init(synchronous: mode))
             let expected = mode == .full ? 2 : 1  // SQLite's numbering: OFF 0, NORMAL 1, FULL 2.
-            let onWriter = try await store.writer.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+            let onWriter = try await store.writerSynchronousLevel()
             let onReader = try await store.writer.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
             let journal = try await store.writer.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
             #expect(onWriter == expected)
@@ -104,7 +104,7 @@ struct SQLiteShardStoreTests {
                 (try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint"), try Int.fetchOne(db, sql: "PRAGMA journal_size_limit"))
             }
             let onReader = try await store.writer.read { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") }
-            let synchronous = try await store.writer.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+            let synchronous = try await store.writerSynchronousLevel()
             // On the writer, the checkpointer's log hook replaced SQLite's automatic checkpoint.
             #expect(onWriter.0 == 0)
             #expect(store.checkpointer?.softLimit == 300)

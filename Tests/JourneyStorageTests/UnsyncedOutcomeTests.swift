@@ -9,11 +9,6 @@ import Testing
 /// them), and the writer goes back to syncing every commit whatever happened.
 @Suite("SQLiteShardStore: unsynced outcome records")
 struct UnsyncedOutcomeTests {
-    /// SQLite's numbering: NORMAL 1, FULL 2.
-    static func writerLevel(_ store: SQLiteShardStore) async throws -> Int? {
-        try await store.writer.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
-    }
-
     @Test("an outcome commits at NORMAL on a FULL store, which syncs every commit again after it")
     func outcomesSkipTheirSync() async throws {
         try await withTemporaryDirectory { directory in
@@ -23,7 +18,7 @@ struct UnsyncedOutcomeTests {
             let during = try await store.writeWithoutSync("probe") { db, _ in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
             #expect(during == 1)
             try await store.updateOutbox([OutboxUpdate(idempotencyKey: "k1", status: .delivered, attempts: 1, nextAttemptAt: Fixture.at(1))])
-            #expect(try await Self.writerLevel(store) == 2, "acknowledged events would no longer be synced")
+            #expect(try await store.writerSynchronousLevel() == 2, "acknowledged events would no longer be synced")
             try store.close()
 
             let reopened = try SQLiteShardStore(path: path)
@@ -47,7 +42,7 @@ struct UnsyncedOutcomeTests {
             }
             #expect(error?.context.operation == "updateOutbox")
             #expect(try await store.outboxCounts() == [.pending: 1], "the failed write was not rolled back")
-            #expect(try await Self.writerLevel(store) == 2)
+            #expect(try await store.writerSynchronousLevel() == 2)
             try store.close()
         }
     }
@@ -58,7 +53,7 @@ struct UnsyncedOutcomeTests {
             let store = try SQLiteShardStore(path: directory.appendingPathComponent("shard.sqlite").path, options: .init(synchronous: .normal))
             try await store.commit(ShardCommit(outbox: [Fixture.message("k1")]))
             try await store.updateOutbox([OutboxUpdate(idempotencyKey: "k1", status: .delivered, attempts: 1, nextAttemptAt: Fixture.at(1))])
-            #expect(try await Self.writerLevel(store) == 1)
+            #expect(try await store.writerSynchronousLevel() == 1)
             try store.close()
         }
     }
